@@ -1,0 +1,5 @@
+import sys
+
+from tvdesk.app import main
+
+sys.exit(main())

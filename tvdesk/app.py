@@ -1,0 +1,106 @@
+"""Composition root: parse the command line, then run a subcommand or the desktop app."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import sys
+
+from tvdesk.cli import HEADLESS_COMMANDS, build_parser, run_headless
+from tvdesk.core.i18n import _
+from tvdesk.core.logging_setup import configure_logging
+from tvdesk.core.paths import resolve_paths
+
+log = logging.getLogger("tvdesk.app")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    paths = resolve_paths(args.basedir)
+    configure_logging(paths.log_file, debug=bool(args.debug))
+    if args.command in HEADLESS_COMMANDS:
+        return run_headless(args)
+    try:
+        return run_desktop(args, paths)
+    except Exception:  # noqa: BLE001 - a person sees a sentence, the log keeps the traceback
+        log.exception("tvdesk failed to start")
+        print("tvdesk: " + _("could not start; details are in the log: {path}",
+                             path=paths.log_file), file=sys.stderr)
+        return 1
+
+
+def run_desktop(args, paths) -> int:
+    from tvdesk.ui.qt_environment import prepare_qt_environment
+
+    for note in prepare_qt_environment():
+        log.warning(note)
+    from PySide6.QtCore import QCoreApplication, QSocketNotifier, Qt
+    from PySide6.QtWidgets import QApplication
+
+    from tvdesk.core.account import resolve_account
+    from tvdesk.core.token_store import TokenStore
+    from tvdesk.single_instance import InstanceServer, send_to_running_instance
+
+    if send_to_running_instance(paths.instance_name, {"command": "show"}, 1500) is not None:
+        log.info("tvdesk is already running: asked it to show itself")
+        return 0
+    # Qt WebEngine is imported only when the first call opens; it requires this flag
+    # before the application object exists.
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    qapp = QApplication(sys.argv[:1])
+    qapp.setApplicationName("tvdesk")
+    qapp.setDesktopFileName("tvdesk")
+    paths.ensure()
+
+    from tvdesk.ui.desktop_app import DesktopApp, report_unexpected_error
+
+    token_store = TokenStore()
+    account = resolve_account(paths, args.api_base, args.sandbox, token_store)
+    desktop = DesktopApp(qapp, paths, account, token_store)
+    server = InstanceServer(paths.instance_name, desktop.handle_instance_request, desktop)
+    if not server.listen():
+        log.warning("another tvdesk took the instance socket first; handing over to it")
+        account.close()
+        send_to_running_instance(paths.instance_name, {"command": "show"})
+        return 0
+    if not args.minimized or not desktop.use_tray:
+        desktop.show_main_window()
+
+    def excepthook(kind, value, traceback) -> None:
+        log.error("unexpected error", exc_info=(kind, value, traceback))
+        report_unexpected_error(desktop.main_window, str(paths.log_file))
+
+    sys.excepthook = excepthook
+    _quit_on_signals(qapp, desktop.quit, QSocketNotifier)
+    log.info("tvdesk ready (%s)", "demo sandbox" if account.demo else account.api_base)
+    code = qapp.exec()
+    server.close()
+    account.close()
+    return code
+
+
+def _quit_on_signals(qapp, quit_app, notifier_class) -> None:
+    """SIGINT/SIGTERM quit cleanly, woken through a socket: no polling timer."""
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_args: None)
+    notifier = notifier_class(reader.fileno(), notifier_class.Type.Read, qapp)
+
+    def on_signal() -> None:
+        try:
+            reader.recv(64)
+        except OSError:
+            pass
+        quit_app()
+
+    notifier.activated.connect(on_signal)
+    qapp._tvdesk_signal_sockets = (reader, writer, notifier)  # keep them alive
+
+
+if __name__ == "__main__":
+    sys.exit(main())

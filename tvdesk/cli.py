@@ -1,0 +1,269 @@
+"""The command line: `tvdesk` starts the app; subcommands script it without a display.
+
+Failures print one line on stderr in the person's language and exit non-zero
+(codes in the README); tracebacks go to the log file only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import os
+import subprocess
+import sys
+import time
+from typing import Any, TextIO
+
+from tvdesk import __version__
+from tvdesk.core.account import explicit_api_base
+from tvdesk.core.api import TotalVoiceClient
+from tvdesk.core.errors import (
+    InstanceUnreachableError,
+    InvalidInputError,
+    NoTokenError,
+    TvdeskError,
+)
+from tvdesk.core.i18n import _
+from tvdesk.core.paths import AppPaths, resolve_paths
+from tvdesk.core.phone_numbers import normalize
+from tvdesk.core.settings import WEBPHONE_TYPES, SettingsStore, is_valid_ramal
+from tvdesk.core.token_store import TokenStore
+
+log = logging.getLogger("tvdesk.cli")
+
+EXIT_OK = 0
+EXIT_UNEXPECTED = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+HEADLESS_COMMANDS = ("url", "extensions", "dial", "token", "sandbox")
+
+
+def _add_global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--api-base", metavar="URL", default=default,
+                        help=_("API address (default: settings, or $TVDESK_API_BASE)"))
+    parser.add_argument("--basedir", metavar="DIR", default=default,
+                        help=_("keep config, data, logs and web profile in DIR ($TVDESK_HOME)"))
+    parser.add_argument("--debug", action="store_true",
+                        default=argparse.SUPPRESS if suppress else False,
+                        help=_("log details to the console"))
+
+
+def _ramal(value: str) -> str:
+    if not is_valid_ramal(value):
+        raise argparse.ArgumentTypeError(_("an extension has 3 or 4 digits"))
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tvdesk", description=_("Desktop softphone for TotalVoice / Zenvia Voice."))
+    parser.add_argument("--version", action="version", version=f"tvdesk {__version__}")
+    _add_global_options(parser, suppress=False)
+    parser.add_argument("--sandbox", action="store_true",
+                        help=_("run against an embedded demo sandbox (nothing is stored)"))
+    parser.add_argument("--minimized", action="store_true",
+                        help=_("start in the tray without showing the main window"))
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        _add_global_options(sub, suppress=True)
+        return sub
+
+    url = command("url", _("print a webphone URL"))
+    which = url.add_mutually_exclusive_group(required=True)
+    which.add_argument("--ramal", type=_ramal, help=_("extension number (3-4 digits)"))
+    which.add_argument("--id-ramal", type=int, help=_("extension id"))
+    url.add_argument("--ligar-para", metavar="NUMBER", help=_("number to dial at once"))
+    url.add_argument("--fechar-fim", action="store_true", help=_("close when the call ends"))
+    url.add_argument("--tipo", choices=WEBPHONE_TYPES, default="floating")
+
+    extensions = command("extensions", _("list the account's extensions"))
+    extensions.add_argument("--json", action="store_true", help=_("print JSON"))
+
+    dial = command("dial", _("call a number through the running app (starts it if needed)"))
+    dial.add_argument("number", help=_("the number to call"))
+    dial.add_argument("--ramal", type=_ramal, help=_("extension to call from (default: settings)"))
+
+    token = command("token", _("manage the Access-Token in the system keyring"))
+    token_commands = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)
+    token_set = token_commands.add_parser(
+        "set", help=_("read the token from stdin or a hidden prompt, check it, store it"))
+    token_set.add_argument("--no-check", action="store_true",
+                           help=_("store without checking with the API"))
+    token_commands.add_parser("status", help=_("say where the token comes from and check it"))
+    token_commands.add_parser("clear", help=_("remove the token from the keyring"))
+    for sub in token_commands.choices.values():
+        _add_global_options(sub, suppress=True)
+
+    sandbox = command("sandbox", _("run the demo sandbox server alone"))
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=0)
+    sandbox.add_argument("--token")
+    return parser
+
+
+class Cli:
+    def __init__(self, args: argparse.Namespace, out: TextIO = sys.stdout,
+                 err: TextIO = sys.stderr) -> None:
+        self.args = args
+        self.out = out
+        self.err = err
+        self.paths: AppPaths = resolve_paths(getattr(args, "basedir", None))
+        self.tokens = TokenStore()
+
+    def run(self) -> int:
+        handler = {
+            "url": self.cmd_url, "extensions": self.cmd_extensions, "dial": self.cmd_dial,
+            "token": self.cmd_token, "sandbox": self.cmd_sandbox,
+        }[self.args.command]
+        return handler()
+
+    # --- helpers ------------------------------------------------------------------
+
+    def api_base(self) -> str:
+        return explicit_api_base(getattr(self.args, "api_base", None)) or \
+            SettingsStore(self.paths.settings_file).load().api_base
+
+    def client(self) -> TotalVoiceClient:
+        token = self.tokens.get()
+        if token is None:
+            raise NoTokenError()
+        return TotalVoiceClient(self.api_base(), token)
+
+    def say(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+    # --- commands -----------------------------------------------------------------
+
+    def cmd_url(self) -> int:
+        number = normalize(self.args.ligar_para).api_value if self.args.ligar_para else None
+        with self.client() as client:
+            url = client.webphone_url(ramal=self.args.ramal, id_ramal=self.args.id_ramal,
+                                      ligar_para=number, fechar_fim=self.args.fechar_fim,
+                                      tipo=self.args.tipo)
+        self.say(url)
+        return EXIT_OK
+
+    def cmd_extensions(self) -> int:
+        with self.client() as client:
+            found = client.list_extensions()
+        if self.args.json:
+            self.say(json.dumps([{"ramal": e.ramal, "label": e.label, "id_ramal": e.id_ramal}
+                                 for e in found], ensure_ascii=False, indent=2))
+        elif not found:
+            self.say(_("The account has no extensions."))
+        else:
+            for extension in found:
+                ident = f"  (id {extension.id_ramal})" if extension.id_ramal is not None else ""
+                self.say(f"{extension.ramal}  {extension.label}{ident}".rstrip())
+        return EXIT_OK
+
+    def cmd_dial(self) -> int:
+        target = normalize(self.args.number)
+        request = {"command": "dial", "ramal": self.args.ramal, "number": target.api_value}
+        reply = self._send_starting_if_needed(request)
+        if not reply.get("ok"):
+            raise InvalidInputError(str(reply.get("error") or _("the app refused the call")), exit_code=1)
+        if self.args.ramal:
+            self.say(_("Calling {number} from extension {ramal}…", number=target.display,
+                       ramal=self.args.ramal))
+        else:
+            self.say(_("Calling {number}…", number=target.display))
+        return EXIT_OK
+
+    def _send_starting_if_needed(self, request: dict[str, Any]) -> dict[str, Any]:
+        from tvdesk.single_instance import send_to_running_instance
+
+        name = self.paths.instance_name
+        reply = send_to_running_instance(name, request)
+        if reply is not None:
+            return reply
+        log.info("no running instance: starting one")
+        subprocess.Popen(self._gui_command(), stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            time.sleep(0.2)
+            reply = send_to_running_instance(name, request, 1000)
+            if reply is not None:
+                return reply
+        raise InstanceUnreachableError()
+
+    def _gui_command(self) -> list[str]:
+        base = [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "tvdesk"]
+        extra = ["--minimized", "--basedir", str(self.paths.config_dir.parent)] \
+            if getattr(self.args, "basedir", None) else ["--minimized"]
+        if getattr(self.args, "api_base", None):
+            extra += ["--api-base", self.args.api_base]
+        return base + extra
+
+    def cmd_token(self) -> int:
+        action = self.args.token_command
+        if action == "set":
+            return self._token_set()
+        if action == "clear":
+            removed = self.tokens.clear()
+            self.say(_("Access-Token removed from the keyring.") if removed
+                     else _("No Access-Token was stored in the keyring."))
+            return EXIT_OK
+        return self._token_status()
+
+    def _token_set(self) -> int:
+        if sys.stdin is not None and sys.stdin.isatty():
+            token = getpass.getpass(_("Access-Token (input hidden): "))
+        else:
+            token = sys.stdin.readline() if sys.stdin is not None else ""
+        token = token.strip()
+        if not token:
+            raise InvalidInputError(_("No token was given (type it at the prompt or pipe it on stdin)."))
+        if not self.args.no_check:
+            with TotalVoiceClient(self.api_base(), token) as client:
+                balance = client.balance()
+            self.say(_("The API accepted the token (balance: {balance}).", balance=f"{balance:.2f}"))
+        self.tokens.set(token)
+        self.say(_("Access-Token stored in the system keyring ({backend}).",
+                   backend=self.tokens.backend_name()))
+        return EXIT_OK
+
+    def _token_status(self) -> int:
+        source = self.tokens.source()
+        self.say(_("Keyring backend: {backend}", backend=self.tokens.backend_name()))
+        if source is None:
+            raise NoTokenError()
+        self.say(_("Token source: {source}", source=_("environment (TVDESK_TOKEN)")
+                   if source == "environment" else _("system keyring")))
+        with self.client() as client:
+            balance = client.balance()
+        self.say(_("The API at {url} accepts the token (balance: {balance}).",
+                   url=self.api_base(), balance=f"{balance:.2f}"))
+        return EXIT_OK
+
+    def cmd_sandbox(self) -> int:
+        from tvdesk.sandbox.cli import main as sandbox_main
+
+        argv = ["--host", self.args.host, "--port", str(self.args.port)]
+        if self.args.token:
+            argv += ["--token", self.args.token]
+        return sandbox_main(argv)
+
+
+def run_headless(args: argparse.Namespace) -> int:
+    cli = Cli(args)
+    try:
+        return cli.run()
+    except TvdeskError as error:
+        print(f"tvdesk: {error.user_message()}", file=sys.stderr, flush=True)
+        return error.exit_code
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except Exception:  # noqa: BLE001 - people get one line; the log gets the traceback
+        log.exception("unexpected error in 'tvdesk %s'", args.command)
+        print("tvdesk: " + _("unexpected error; details are in the log: {path}",
+                             path=cli.paths.log_file), file=sys.stderr, flush=True)
+        return EXIT_UNEXPECTED
+

@@ -1,0 +1,68 @@
+"""Which API tvdesk talks to, with which token: a real account or the demo sandbox."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from tvdesk.core.api import TotalVoiceClient
+from tvdesk.core.errors import NoTokenError
+from tvdesk.core.paths import AppPaths
+from tvdesk.core.settings import SettingsStore
+from tvdesk.core.token_store import TokenStore
+
+log = logging.getLogger("tvdesk.account")
+
+API_BASE_ENV = "TVDESK_API_BASE"
+
+
+@dataclass
+class Account:
+    api_base: str
+    token: str | None
+    demo: bool
+    settings_store: SettingsStore
+    sandbox: Any = None  # a running SandboxServer in demo mode
+
+    def client(self) -> TotalVoiceClient:
+        if not self.token:
+            raise NoTokenError()
+        return TotalVoiceClient(self.api_base, self.token)
+
+    def close(self) -> None:
+        if self.sandbox is not None:
+            self.sandbox.stop()
+            self.sandbox = None
+
+
+def explicit_api_base(cli_value: str | None, environ: dict[str, str] | None = None) -> str | None:
+    env = os.environ if environ is None else environ
+    return cli_value or env.get(API_BASE_ENV) or None
+
+
+def start_demo_account(paths: AppPaths) -> Account:
+    """An embedded sandbox on a free loopback port, with its own token; no keyring use."""
+    from tvdesk.sandbox.server import SandboxConfig, SandboxServer  # only demo needs it
+
+    server = SandboxServer(SandboxConfig.from_env(), host="127.0.0.1", port=0).start()
+    log.info("demo mode: embedded sandbox at %s", server.base_url)
+    return Account(api_base=server.base_url, token=server.token, demo=True,
+                   settings_store=SettingsStore(paths.config_dir / "settings-demo.json"),
+                   sandbox=server)
+
+
+def resolve_account(paths: AppPaths, cli_api_base: str | None, force_sandbox: bool,
+                    token_store: TokenStore) -> Account:
+    """The real account when a token is set up or an API is named; the demo otherwise."""
+    if force_sandbox:
+        return start_demo_account(paths)
+    token = token_store.get()
+    api_base = explicit_api_base(cli_api_base)
+    store = SettingsStore(paths.settings_file)
+    if token is None and api_base is None:
+        return start_demo_account(paths)
+    if api_base is None:
+        api_base = store.load().api_base
+    return Account(api_base=api_base, token=token, demo=False, settings_store=store)

@@ -1,0 +1,209 @@
+"""Client of the TotalVoice REST API: the webphone URL, extensions, balance.
+
+Blocking by design (the UI calls it from a worker thread). One `requests.Session`
+for connection reuse, explicit timeouts, retries only on connection failures of
+these idempotent GETs, and no redirects: `requests` keeps custom headers such as
+`Access-Token` across hosts, so a redirect is refused instead of followed.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from tvdesk import __version__
+from tvdesk.core import errors
+from tvdesk.core.redact import redact, register_secret
+from tvdesk.core.settings import WEBPHONE_TYPES, Extension, is_valid_ramal
+
+log = logging.getLogger("tvdesk.api")
+
+USER_AGENT = f"tvdesk/{__version__} (+https://github.com/tvdesk; python-requests/{requests.__version__})"
+DEFAULT_TIMEOUT = (5.0, 15.0)     # connect, read (seconds)
+PAGE_LIMIT = 200                  # the documented maximum of /ramal/relatorio
+MAX_URL_LENGTH = 4096
+
+
+def normalize_base_url(base_url: str) -> str:
+    base = (base_url or "").strip().rstrip("/")
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise errors.InvalidParameterError(
+            0, None, f"API address must start with https:// ({redact(base) or '-'})")
+    if parts.username or parts.password or parts.query or parts.fragment:
+        raise errors.InvalidParameterError(0, None, "API address must be a plain https:// URL")
+    return base
+
+
+class TotalVoiceClient:
+    def __init__(self, base_url: str, token: str,
+                 timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+                 connect_retries: int = 2) -> None:
+        self.base_url = normalize_base_url(base_url)
+        self.host = urlsplit(self.base_url).netloc
+        self.timeout = timeout
+        self._token = token
+        register_secret(token)
+        self.session = requests.Session()
+        self.session.headers.update({
+            "User-Agent": USER_AGENT,
+            "Accept": "application/json",
+        })
+        retry = Retry(total=connect_retries, connect=connect_retries, read=0, status=0,
+                      redirect=0, other=0, backoff_factor=0.2, allowed_methods={"GET"},
+                      raise_on_redirect=False, raise_on_status=False)
+        adapter = HTTPAdapter(max_retries=retry, pool_maxsize=4)
+        self.session.mount("https://", adapter)
+        self.session.mount("http://", adapter)
+
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self) -> "TotalVoiceClient":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- endpoints ----------------------------------------------------------------
+
+    def webphone_url(self, *, ramal: str | None = None, id_ramal: int | None = None,
+                     ligar_para: str | None = None, fechar_fim: bool = False,
+                     tipo: str = "floating") -> str:
+        """A fresh one-time webphone URL. Never cache it: it is signed and expires."""
+        if (ramal is None) == (id_ramal is None):
+            raise ValueError("give exactly one of ramal or id_ramal")
+        if ramal is not None and not is_valid_ramal(str(ramal)):
+            raise errors.InvalidExtensionError(str(ramal))
+        if tipo not in WEBPHONE_TYPES:
+            raise ValueError(f"tipo must be one of {WEBPHONE_TYPES}")
+        params: dict[str, str] = {}
+        if ramal is not None:
+            params["ramal"] = str(ramal)
+        else:
+            params["id_ramal"] = str(id_ramal)
+        if ligar_para:
+            params["ligar_para"] = ligar_para
+        params["fechar_fim"] = "true" if fechar_fim else "false"
+        params["tipo"] = tipo
+        dados = self._get("/webphone", params)
+        url = dados.get("url") if isinstance(dados, dict) else None
+        if not isinstance(url, str):
+            raise errors.UnexpectedResponseError(200, None, "dados.url missing")
+        check_webphone_url(url)
+        return url
+
+    def list_extensions(self) -> list[Extension]:
+        """Every extension of the account, following the pages of /ramal/relatorio."""
+        found: list[Extension] = []
+        position = 0
+        for _page in range(1000):  # a hard stop against a server that pages forever
+            dados = self._get("/ramal/relatorio", {"posicao": str(position), "limite": str(PAGE_LIMIT)})
+            records = dados.get("relatorio") if isinstance(dados, dict) else None
+            if not isinstance(records, list):
+                raise errors.UnexpectedResponseError(200, None, "dados.relatorio missing")
+            for record in records:
+                extension = _extension_from_record(record)
+                if extension is not None:
+                    found.append(extension)
+            position += len(records)
+            total = dados.get("total")
+            if not records or len(records) < PAGE_LIMIT or (isinstance(total, int) and position >= total):
+                break
+        return found
+
+    def balance(self) -> float:
+        """The account balance; also the cheapest way to check that a token works."""
+        dados = self._get("/saldo")
+        saldo = dados.get("saldo") if isinstance(dados, dict) else None
+        if isinstance(saldo, bool) or not isinstance(saldo, (int, float, str)):
+            raise errors.UnexpectedResponseError(200, None, "dados.saldo missing")
+        try:
+            return float(saldo)
+        except ValueError:
+            raise errors.UnexpectedResponseError(200, None, "dados.saldo not a number") from None
+
+    # --- transport ----------------------------------------------------------------
+
+    def _get(self, path: str, params: dict[str, str] | None = None) -> Any:
+        url = self.base_url + path
+        log.debug("GET %s", path)
+        try:
+            response = self.session.get(
+                url, params=params, timeout=self.timeout, allow_redirects=False,
+                headers={"Access-Token": self._token})
+        except requests.exceptions.SSLError:
+            raise errors.TlsError(self.host) from None
+        except requests.exceptions.Timeout:
+            raise errors.ApiTimeoutError(self.host) from None
+        except requests.exceptions.RequestException as error:
+            log.info("request to %s failed: %s", self.host, type(error).__name__)
+            raise errors.NetworkError(self.host) from None
+        with response:
+            return self._parse(response, path)
+
+    def _parse(self, response: requests.Response, path: str) -> Any:
+        status = response.status_code
+        if response.is_redirect or 300 <= status < 400:
+            log.warning("refused a redirect from %s%s", self.host, path)
+            raise errors.RedirectRefusedError(self.host)
+        try:
+            envelope = response.json()
+        except ValueError:
+            envelope = None
+        if not isinstance(envelope, dict) or "sucesso" not in envelope:
+            if status >= 500:
+                raise errors.ServerError(status, None, "")
+            raise errors.UnexpectedResponseError(status, None, "")
+        motivo = envelope.get("motivo")
+        motivo = motivo if isinstance(motivo, int) else None
+        mensagem = envelope.get("mensagem")
+        mensagem = redact(mensagem) if isinstance(mensagem, str) else ""
+        if 200 <= status < 300 and envelope.get("sucesso") is True:
+            return envelope.get("dados")
+        log.info("API %s answered HTTP %s motivo %s", path, status, motivo)
+        raise _error_for(status, motivo)(status, motivo, mensagem)
+
+
+def _error_for(status: int, motivo: int | None) -> type[errors.ApiError]:
+    if status in (401, 403) or motivo == 40:
+        return errors.AuthenticationError
+    if status == 402 or motivo == 9:
+        return errors.InsufficientBalanceError
+    if status == 404:
+        return errors.NotFoundError
+    if status in (400, 405) or motivo in (10, 11):
+        return errors.InvalidParameterError
+    if status == 429:
+        return errors.RateLimitError
+    if status >= 500:
+        return errors.ServerError
+    return errors.ApiError
+
+
+def _extension_from_record(record: Any) -> Extension | None:
+    if not isinstance(record, dict):
+        return None
+    ramal = str(record.get("ramal", "")).strip()
+    if not is_valid_ramal(ramal):
+        return None
+    id_ramal = record.get("id")
+    label = record.get("tags") if isinstance(record.get("tags"), str) else ""
+    return Extension(ramal=ramal, label=label or "",
+                     id_ramal=id_ramal if isinstance(id_ramal, int) and not isinstance(id_ramal, bool) else None)
+
+
+def check_webphone_url(url: str) -> None:
+    """Refuse a webphone URL no web view should open."""
+    if len(url) > MAX_URL_LENGTH:
+        raise errors.UnsafeUrlError("too long")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise errors.UnsafeUrlError("not an http(s) address")
+    if parts.username or parts.password:
+        raise errors.UnsafeUrlError("credentials in the address")

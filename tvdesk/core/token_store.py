@@ -1,0 +1,96 @@
+"""The Access-Token lives in the OS keyring (service `tvdesk`), nowhere else.
+
+`TVDESK_TOKEN` overrides it for scripts and is never stored. When no usable keyring
+backend exists, reading finds nothing and writing raises `KeyringUnavailableError`:
+tvdesk never falls back to a plaintext file.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import keyring
+import keyring.errors
+from keyring.backends import fail
+
+from tvdesk.core.errors import KeyringUnavailableError
+from tvdesk.core.redact import register_secret
+
+log = logging.getLogger("tvdesk.token")
+
+SERVICE = "tvdesk"
+USERNAME = "access-token"
+ENV_VAR = "TVDESK_TOKEN"
+
+
+class TokenStore:
+    def __init__(self, environ: dict[str, str] | None = None) -> None:
+        self._environ = os.environ if environ is None else environ
+
+    def backend_name(self) -> str:
+        backend = keyring.get_keyring()
+        return f"{type(backend).__module__}.{type(backend).__name__}"
+
+    def keyring_usable(self) -> bool:
+        backend = keyring.get_keyring()
+        if isinstance(backend, fail.Keyring):
+            return False
+        try:
+            return backend.priority > 0  # type: ignore[operator]
+        except Exception:  # some backends raise from priority when unusable
+            return False
+
+    def from_environment(self) -> str | None:
+        token = self._environ.get(ENV_VAR, "").strip()
+        return token or None
+
+    def get(self) -> str | None:
+        """The token to use: TVDESK_TOKEN first, then the keyring, else None."""
+        token = self.from_environment()
+        if token is None:
+            token = self._read_keyring()
+        register_secret(token)
+        return token
+
+    def source(self) -> str | None:
+        if self.from_environment():
+            return "environment"
+        return "keyring" if self._read_keyring() else None
+
+    def set(self, token: str) -> None:
+        token = token.strip()
+        if not token:
+            raise ValueError("empty token")
+        register_secret(token)
+        if not self.keyring_usable():
+            raise KeyringUnavailableError(self.backend_name())
+        try:
+            keyring.set_password(SERVICE, USERNAME, token)
+        except keyring.errors.KeyringError as error:
+            log.warning("keyring refused the token: %s", type(error).__name__)
+            raise KeyringUnavailableError(self.backend_name()) from None
+
+    def clear(self) -> bool:
+        """Forget the stored token; True when one was there."""
+        if not self.keyring_usable():
+            return False
+        try:
+            keyring.delete_password(SERVICE, USERNAME)
+            return True
+        except keyring.errors.PasswordDeleteError:
+            return False
+        except keyring.errors.KeyringError as error:
+            log.warning("keyring refused to delete: %s", type(error).__name__)
+            raise KeyringUnavailableError(self.backend_name()) from None
+
+    def _read_keyring(self) -> str | None:
+        if not self.keyring_usable():
+            return None
+        try:
+            token = keyring.get_password(SERVICE, USERNAME)
+        except keyring.errors.KeyringError as error:
+            # A locked or broken keyring: behave as "no token" and say so in the log.
+            log.warning("keyring unavailable: %s", type(error).__name__)
+            return None
+        return token or None

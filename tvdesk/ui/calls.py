@@ -1,0 +1,153 @@
+"""From a dial request to an open webphone window.
+
+Normalises the number, asks the API for a fresh webphone URL off the GUI thread,
+and opens one PhoneWindow per extension. Qt WebEngine is imported and its profile
+created on the first call, so the tray comes up without paying for it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal
+
+from tvdesk.core.account import Account
+from tvdesk.core.errors import InvalidExtensionError, NoTokenError, TvdeskError
+from tvdesk.core.i18n import _
+from tvdesk.core.paths import AppPaths
+from tvdesk.core.phone_numbers import DialTarget, normalize
+from tvdesk.core.settings import Settings, is_valid_ramal
+from tvdesk.ui.background import BackgroundRunner
+from tvdesk.ui.icons import app_icon
+
+log = logging.getLogger("tvdesk.calls")
+
+
+@dataclass(frozen=True)
+class DialRequest:
+    ramal: str | None = None   # None: the default extension
+    number: str | None = None  # as typed or copied; None: just open the phone
+
+
+class CallManager(QObject):
+    message = Signal(str, bool)        # text for people, is_error
+    window_opened = Signal(object)     # PhoneWindow
+    window_closed = Signal(str)        # ramal
+    busy_changed = Signal(bool)
+
+    def __init__(self, paths: AppPaths, account: Account, settings: Settings,
+                 save_settings: Callable[[], None], runner: BackgroundRunner,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.paths = paths
+        self.account = account
+        self.settings = settings
+        self._save_settings = save_settings
+        self._runner = runner
+        self._profile = None
+        self.windows: dict[str, object] = {}
+        self._pending = 0
+
+    def set_account(self, account: Account, settings: Settings) -> None:
+        self.account = account
+        self.settings = settings
+
+    def dial(self, request: DialRequest) -> bool:
+        """Start a call; False (and a message) when it cannot even start."""
+        try:
+            ramal, target = self._validate(request)
+        except TvdeskError as error:
+            self.message.emit(error.user_message(), True)
+            return False
+        existing = self.windows.get(ramal)
+        if existing is not None and existing.in_call():
+            existing.show()
+            existing.raise_()
+            existing.activateWindow()
+            self.message.emit(_("Extension {ramal} is already in a call. Hang up first.",
+                                ramal=ramal), True)
+            return False
+        account = self.account
+        fechar_fim = self.settings.fechar_fim
+        number = target.api_value if target else None
+
+        def fetch() -> str:
+            with account.client() as client:
+                return client.webphone_url(ramal=ramal, ligar_para=number,
+                                           fechar_fim=fechar_fim, tipo="floating")
+
+        shown = target.display if target else ""
+        log.info("dial requested on %s%s", ramal, " with a number" if target else "")
+        self.message.emit(_("Calling {number} from extension {ramal}…", number=shown, ramal=ramal)
+                          if target else _("Opening extension {ramal}…", ramal=ramal), False)
+        self._set_pending(+1)
+        self._runner.run(
+            fetch,
+            lambda url: self._open_window(url, ramal, shown, fechar_fim),
+            self._on_failure,
+        )
+        return True
+
+    def _validate(self, request: DialRequest) -> tuple[str, DialTarget | None]:
+        if not self.account.token:
+            raise NoTokenError()
+        ramal = request.ramal
+        if not ramal:
+            default = self.settings.default_extension()
+            if default is None:
+                raise InvalidExtensionError("")
+            ramal = default.ramal
+        if not is_valid_ramal(ramal):
+            raise InvalidExtensionError(ramal)
+        target = normalize(request.number) if request.number and request.number.strip() else None
+        return ramal, target
+
+    def _on_failure(self, error: TvdeskError) -> None:
+        self._set_pending(-1)
+        log.info("dial failed: %s", type(error).__name__)
+        self.message.emit(error.user_message(), True)
+
+    def _set_pending(self, delta: int) -> None:
+        self._pending += delta
+        self.busy_changed.emit(self._pending > 0)
+
+    def web_profile(self):
+        if self._profile is None:
+            from tvdesk.ui.web_profile import create_web_profile
+            self._profile = create_web_profile(self.paths.web_profile_dir, self)
+        return self._profile
+
+    def _open_window(self, url: str, ramal: str, shown: str, fechar_fim: bool) -> None:
+        self._set_pending(-1)
+        from tvdesk.ui.phone_window import PhoneWindow
+
+        old = self.windows.pop(ramal, None)
+        if old is not None:
+            old.closed.disconnect()
+            old.close()
+        window = PhoneWindow(self.web_profile(), url, ramal, shown, fechar_fim,
+                             geometry=self.settings.phone_window_geometry,
+                             icon=app_icon(self.account.demo))
+        window.geometry_changed.connect(self._remember_geometry)
+        window.closed.connect(self._on_window_closed)
+        self.windows[ramal] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        self.window_opened.emit(window)
+
+    def _remember_geometry(self, geometry: str) -> None:
+        if geometry and geometry != self.settings.phone_window_geometry:
+            self.settings.phone_window_geometry = geometry
+            self._save_settings()
+
+    def _on_window_closed(self, ramal: str) -> None:
+        self.windows.pop(ramal, None)
+        log.info("phone window for %s closed", ramal)
+        self.window_closed.emit(ramal)
+
+    def close_all(self) -> None:
+        for window in list(self.windows.values()):
+            window.close()

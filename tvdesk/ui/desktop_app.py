@@ -1,0 +1,228 @@
+"""The running desktop app: tray, main window, dialogs and calls, wired together."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from tvdesk.core.account import Account, start_demo_account
+from tvdesk.core.errors import KeyringUnavailableError, TvdeskError
+from tvdesk.core.i18n import _
+from tvdesk.core.paths import AppPaths
+from tvdesk.core.settings import Settings, SettingsStore
+from tvdesk.core.token_store import TokenStore
+from tvdesk.ui.background import BackgroundRunner
+from tvdesk.ui.calls import CallManager, DialRequest
+from tvdesk.ui.main_window import MainWindow
+from tvdesk.ui.tray import TrayController
+
+log = logging.getLogger("tvdesk.app")
+
+
+class DesktopApp(QObject):
+    def __init__(self, qapp: QApplication, paths: AppPaths, account: Account,
+                 token_store: TokenStore, use_tray: bool | None = None) -> None:
+        super().__init__()
+        self.qapp = qapp
+        self.paths = paths
+        self.account = account
+        self.token_store = token_store
+        self.runner = BackgroundRunner(self)
+        self._quitting = False
+        self.settings = self._load_settings(account.settings_store)
+        self.use_tray = TrayController.available() if use_tray is None else use_tray
+
+        self.calls = CallManager(paths, account, self.settings, self.save_settings, self.runner, self)
+        self.main_window = MainWindow()
+        self.main_window.restore_geometry_from(self.settings.main_window_geometry)
+        self.tray = TrayController(self) if self.use_tray else None
+        # Without a tray the main window is home: closing it quits, and so does the last window.
+        qapp.setQuitOnLastWindowClosed(False)
+        self._wire()
+        self.refresh()
+        if self.tray is not None:
+            self.tray.show()
+        self._import_if_empty()
+
+    # --- wiring -------------------------------------------------------------------
+
+    def _wire(self) -> None:
+        window = self.main_window
+        window.call_requested.connect(lambda ramal, number: self.calls.dial(
+            DialRequest(ramal=ramal, number=number or None)))
+        window.open_settings.connect(self.open_settings)
+        window.enter_token.connect(self.open_token_dialog)
+        window.import_extensions.connect(self.import_extensions)
+        window.close_requested.connect(self._on_main_window_close)
+        self.calls.message.connect(self.show_message)
+        self.calls.busy_changed.connect(window.set_busy)
+        if self.tray is not None:
+            self.tray.dial_extension.connect(lambda ramal: self.calls.dial(DialRequest(ramal=ramal)))
+            self.tray.show_main.connect(self.show_main_window)
+            self.tray.open_settings.connect(self.open_settings)
+            self.tray.enter_token.connect(self.open_token_dialog)
+            self.tray.quit_requested.connect(self.quit)
+
+    def refresh(self) -> None:
+        has_token = bool(self.account.token)
+        self.main_window.apply(self.settings, self.account.demo, has_token)
+        if self.tray is not None:
+            self.tray.rebuild(self.settings, self.account.demo, has_token)
+
+    # --- settings -----------------------------------------------------------------
+
+    def _load_settings(self, store: SettingsStore) -> Settings:
+        settings = store.load()
+        if store.load_problem:
+            where = str(store.set_aside_path) if store.set_aside_path else str(store.path)
+            QTimer.singleShot(0, lambda: self.show_message(
+                _("The settings file was damaged and has been set aside ({path}); "
+                  "tvdesk started with default settings.", path=where), True))
+        return settings
+
+    def save_settings(self) -> None:
+        try:
+            self.account.settings_store.save(self.settings)
+        except OSError as error:
+            log.warning("could not save settings: %s", error.strerror)
+            self.show_message(_("Could not save the settings: {reason}",
+                                reason=error.strerror or "?"), True)
+
+    def apply_settings(self, settings: Settings) -> None:
+        api_changed = settings.api_base != self.settings.api_base
+        self.settings = settings
+        self.calls.set_account(self.account, settings)
+        self.save_settings()
+        if api_changed and not self.account.demo:
+            self.account.api_base = settings.api_base
+        self.refresh()
+
+    # --- actions ------------------------------------------------------------------
+
+    def show_main_window(self) -> None:
+        self.main_window.show()
+        self.main_window.raise_()
+        self.main_window.activateWindow()
+
+    def show_message(self, text: str, error: bool) -> None:
+        self.main_window.show_status(text, error)
+        if self.main_window.isVisible():
+            return
+        if self.tray is not None and self.tray.notify(text, error):
+            return
+        if error:
+            self.show_main_window()
+
+    def open_settings(self) -> None:
+        from tvdesk.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.settings, self.account.demo, self.main_window)
+        dialog.settings_accepted.connect(self.apply_settings)
+        dialog.change_token.connect(self.open_token_dialog)
+        dialog.forget_token.connect(lambda: (dialog.reject(), self.forget_token()))
+        dialog.import_extensions.connect(lambda: (dialog.reject(), self.import_extensions()))
+        dialog.show()
+
+    def open_token_dialog(self) -> None:
+        from tvdesk.ui.token_dialog import TokenDialog
+
+        base = self.settings.api_base if not self.account.demo else \
+            SettingsStore(self.paths.settings_file).load().api_base
+        dialog = TokenDialog(self.token_store, self.runner, base, self.main_window)
+        dialog.token_saved.connect(self._on_token_saved)
+        dialog.show()
+
+    def _on_token_saved(self, api_base: str, balance: float) -> None:
+        store = SettingsStore(self.paths.settings_file)
+        self._switch_account(Account(api_base=api_base, token=self.token_store.get(), demo=False,
+                                     settings_store=store))
+        if self.settings.api_base != api_base:
+            self.settings.api_base = api_base
+            self.save_settings()
+        self.show_message(_("Access-Token saved. Balance: {balance}.",
+                            balance=f"{balance:.2f}"), False)
+
+    def forget_token(self) -> None:
+        try:
+            self.token_store.clear()
+        except KeyringUnavailableError as error:
+            self.show_message(error.user_message(), True)
+            return
+        self._switch_account(start_demo_account(self.paths))
+        self.show_message(_("Access-Token removed from the keyring. Demo mode is on."), False)
+
+    def _switch_account(self, account: Account) -> None:
+        self.calls.close_all()
+        self.account.close()
+        self.account = account
+        self.settings = self._load_settings(account.settings_store)
+        self.calls.set_account(account, self.settings)
+        self.refresh()
+        self._import_if_empty()
+
+    def _import_if_empty(self) -> None:
+        if not self.settings.extensions and self.account.token:
+            self.import_extensions()
+
+    def import_extensions(self) -> None:
+        account = self.account
+
+        def fetch() -> list:
+            with account.client() as client:
+                return client.list_extensions()
+
+        def done(found: list) -> None:
+            if account is not self.account:
+                return  # the account changed meanwhile
+            added = self.settings.merge_extensions(found)
+            self.save_settings()
+            self.refresh()
+            self.show_message(_("{count} extensions found in the account ({added} new).",
+                                count=len(found), added=added), False)
+
+        def failed(error: TvdeskError) -> None:
+            self.show_message(error.user_message(), True)
+
+        self.runner.run(fetch, done, failed)
+
+    def _on_main_window_close(self) -> None:
+        self.settings.main_window_geometry = self.main_window.geometry_text()
+        self.save_settings()
+        if self.tray is None:
+            self.quit()
+        else:
+            self.main_window.hide()
+
+    # --- requests from later starts (single instance) --------------------------------
+
+    def handle_instance_request(self, request: dict[str, Any]) -> dict[str, Any]:
+        if request.get("command") == "show":
+            self.show_main_window()
+            return {"ok": True}
+        ramal = request.get("ramal")
+        number = request.get("number")
+        if not isinstance(ramal, (str, type(None))) or not isinstance(number, (str, type(None))):
+            return {"ok": False, "error": "bad dial request"}
+        started = self.calls.dial(DialRequest(ramal=ramal, number=number))
+        return {"ok": started, "error": None if started else self.main_window.status_label.text()}
+
+    def quit(self) -> None:
+        if self._quitting:
+            return
+        self._quitting = True
+        log.info("quitting")
+        self.calls.close_all()
+        if self.tray is not None:
+            self.tray.hide()
+        self.runner.wait(3000)
+        self.account.close()
+        self.qapp.quit()
+
+
+def report_unexpected_error(parent: Any, log_file: str) -> None:
+    QMessageBox.warning(parent, "tvdesk", _(
+        "Something unexpected went wrong. tvdesk keeps running; details are in the log: {path}",
+        path=log_file))

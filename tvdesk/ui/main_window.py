@@ -1,0 +1,158 @@
+"""The main window: extensions, a number field, a Call button, and plain-words status."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tvdesk.core.errors import InvalidPhoneNumberError
+from tvdesk.core.i18n import _
+from tvdesk.core.phone_numbers import normalize
+from tvdesk.core.settings import Settings
+from tvdesk.ui.icons import app_icon
+
+RAMAL_ROLE = Qt.ItemDataRole.UserRole
+
+
+class MainWindow(QWidget):
+    call_requested = Signal(str, str)   # ramal, number text ("" = none)
+    open_settings = Signal()
+    enter_token = Signal()
+    import_extensions = Signal()
+    close_requested = Signal()          # closing: hide (tray) or quit (no tray) is the owner's call
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setMinimumSize(360, 420)
+
+        self.demo_banner = QFrame(objectName="demoBanner")
+        self.demo_banner.setStyleSheet(
+            "#demoBanner { background: #fff3e0; border: 1px solid #e8710a; border-radius: 6px; }")
+        banner_layout = QHBoxLayout(self.demo_banner)
+        self.demo_label = QLabel(wordWrap=True)
+        self.token_button = QPushButton(_("Enter Access-Token…"), objectName="tokenButton")
+        self.token_button.clicked.connect(self.enter_token.emit)
+        banner_layout.addWidget(self.demo_label, 1)
+        banner_layout.addWidget(self.token_button)
+
+        self.extension_list = QListWidget(objectName="extensionList")
+        self.extension_list.itemDoubleClicked.connect(lambda _item: self._request_call())
+
+        self.number_edit = QLineEdit(objectName="numberEdit")
+        self.number_edit.setPlaceholderText(_("Number to call (optional), e.g. (48) 3283-0151"))
+        self.number_edit.setClearButtonEnabled(True)
+        self.number_edit.textChanged.connect(self._preview_number)
+        self.number_edit.returnPressed.connect(self._request_call)
+        self.number_preview = QLabel(objectName="numberPreview")
+
+        self.call_button = QPushButton(_("Call"), objectName="callButton")
+        self.call_button.setDefault(True)
+        self.call_button.clicked.connect(self._request_call)
+
+        self.status_label = QLabel(objectName="statusLabel", wordWrap=True)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        settings_button = QPushButton(_("Settings…"), objectName="settingsButton")
+        settings_button.clicked.connect(self.open_settings.emit)
+        self.import_button = QPushButton(_("Import from account"), objectName="importButton")
+        self.import_button.clicked.connect(self.import_extensions.emit)
+
+        number_row = QHBoxLayout()
+        number_row.addWidget(self.number_edit, 1)
+        number_row.addWidget(self.call_button)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.import_button)
+        buttons.addStretch(1)
+        buttons.addWidget(settings_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.demo_banner)
+        layout.addWidget(QLabel(_("Extensions")))
+        layout.addWidget(self.extension_list, 1)
+        layout.addLayout(number_row)
+        layout.addWidget(self.number_preview)
+        layout.addWidget(self.status_label)
+        layout.addLayout(buttons)
+
+    # --- state from the owner -------------------------------------------------------
+
+    def apply(self, settings: Settings, demo: bool, has_token: bool) -> None:
+        self.setWindowIcon(app_icon(demo))
+        self.setWindowTitle(_("tvdesk — demo (sandbox)") if demo else "tvdesk")
+        self.demo_banner.setVisible(demo or not has_token)
+        self.demo_label.setText(
+            _("Demo mode: calls go to the built-in sandbox, not to a real phone line.") if demo
+            else _("No Access-Token is set up yet."))
+        selected = self.selected_ramal()
+        self.extension_list.clear()
+        default = settings.default_extension()
+        for extension in settings.extensions:
+            text = extension.display_name()
+            if default is not None and extension.ramal == default.ramal:
+                text += "  ★ " + _("default")
+            item = QListWidgetItem(text)
+            item.setData(RAMAL_ROLE, extension.ramal)
+            self.extension_list.addItem(item)
+            if extension.ramal == (selected or (default.ramal if default else None)):
+                self.extension_list.setCurrentItem(item)
+        has_extensions = bool(settings.extensions)
+        self.call_button.setEnabled(has_extensions)
+        if not has_extensions:
+            self.show_status(_("No extensions yet: import them from the account or add one in "
+                               "Settings."), error=False)
+
+    def restore_geometry_from(self, geometry: str) -> None:
+        if geometry:
+            self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
+
+    def geometry_text(self) -> str:
+        return bytes(self.saveGeometry().toBase64().data()).decode()
+
+    def selected_ramal(self) -> str | None:
+        item = self.extension_list.currentItem()
+        return item.data(RAMAL_ROLE) if item is not None else None
+
+    def show_status(self, text: str, error: bool) -> None:
+        self.status_label.setStyleSheet("color: #b00020;" if error else "")
+        self.status_label.setText(text)
+
+    def set_busy(self, busy: bool) -> None:
+        self.call_button.setEnabled(not busy and self.extension_list.count() > 0)
+
+    # --- person's actions ------------------------------------------------------------
+
+    def _preview_number(self, text: str) -> None:
+        if not text.strip():
+            self.number_preview.clear()
+            return
+        try:
+            target = normalize(text)
+        except InvalidPhoneNumberError as error:
+            self.number_preview.setStyleSheet("color: #b00020;")
+            self.number_preview.setText(error.user_message())
+            return
+        self.number_preview.setStyleSheet("color: #2e7d32;")
+        self.number_preview.setText(_("Will dial {number}", number=target.display))
+
+    def _request_call(self) -> None:
+        ramal = self.selected_ramal()
+        if ramal is None:
+            self.show_status(_("Pick an extension first."), error=True)
+            return
+        self.call_requested.emit(ramal, self.number_edit.text().strip())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        event.ignore()
+        self.close_requested.emit()

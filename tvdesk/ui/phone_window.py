@@ -1,0 +1,92 @@
+"""A window showing one webphone: title with extension, number and call state."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QByteArray, QUrl, Signal
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QIcon
+from PySide6.QtWebEngineCore import QWebEngineProfile
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from tvdesk.core.i18n import _
+from tvdesk.ui.webphone_page import WebphonePage
+
+log = logging.getLogger("tvdesk.phone")
+
+ACTIVE_STATES = ("chamando", "conversando")
+
+
+def state_label(state: str) -> str:
+    return {
+        "conectado": _("ready"),
+        "desconectado": _("disconnected"),
+        "chamando": _("calling…"),
+        "conversando": _("in call"),
+        "encerrada": _("call ended"),
+    }.get(state, state)
+
+
+class PhoneWindow(QWidget):
+    """Closes itself at the end of the call when `fechar_fim` was asked for."""
+
+    closed = Signal(str)           # ramal
+    geometry_changed = Signal(str)  # base64 geometry, saved by the owner
+
+    def __init__(self, profile: QWebEngineProfile, url: str, ramal: str, number_display: str,
+                 fechar_fim: bool, geometry: str = "", icon: QIcon | None = None,
+                 open_external: Callable[[QUrl], None] = QDesktopServices.openUrl) -> None:
+        super().__init__()
+        self.ramal = ramal
+        self.number_display = number_display
+        self.fechar_fim = fechar_fim
+        self.call_state = ""
+        self.setObjectName("phoneWindow")
+        if icon is not None:
+            self.setWindowIcon(icon)
+        self.view = QWebEngineView(self)
+        self.page = WebphonePage(profile, QUrl(url), open_external, self.view)
+        self.view.setPage(self.page)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+        self.page.windowCloseRequested.connect(self._on_page_close_requested)
+        self.page.call_state_changed.connect(self._on_call_state)
+        self.page.titleChanged.connect(lambda _title: self._update_title())
+        self._update_title()
+        if not geometry or not self.restoreGeometry(QByteArray.fromBase64(geometry.encode())):
+            self.resize(380, 600)
+        self.page.start()
+
+    def in_call(self) -> bool:
+        return self.call_state in ACTIVE_STATES
+
+    def _update_title(self) -> None:
+        parts = [_("Extension {ramal}", ramal=self.ramal)]
+        if self.number_display:
+            parts.append(f"→ {self.number_display}")
+        title = " ".join(parts)
+        if self.call_state:
+            title += f" · {state_label(self.call_state)}"
+        self.setWindowTitle(f"{title} — tvdesk")
+
+    def _on_call_state(self, state: str) -> None:
+        self.call_state = state
+        self._update_title()
+        if state == "encerrada" and self.fechar_fim:
+            log.info("call on %s ended: closing its window", self.ramal)
+            self.close()
+
+    def _on_page_close_requested(self) -> None:
+        log.info("webphone page on %s asked to close its window", self.ramal)
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.geometry_changed.emit(bytes(self.saveGeometry().toBase64().data()).decode())
+        super().closeEvent(event)
+        if event.isAccepted():
+            # Free the page and its renderer now, not whenever garbage collection runs.
+            self.deleteLater()
+            self.closed.emit(self.ramal)

@@ -1,0 +1,40 @@
+"""Environment Qt WebEngine needs, set before any Qt module is imported.
+
+- As root, Chromium refuses to start with its sandbox on: turn it off, and say so.
+- On a machine without any audio capture device (servers, CI, containers), Chromium's
+  fake capture device lets the webphone connect instead of failing on getUserMedia.
+  `TVDESK_FAKE_MICROPHONE=1|0` forces it on or off.
+"""
+
+from __future__ import annotations
+
+import glob
+import logging
+import os
+import sys
+
+log = logging.getLogger("tvdesk.qt")
+
+FAKE_MEDIA_FLAG = "--use-fake-device-for-media-stream"
+
+
+def has_audio_capture_device() -> bool:
+    if not sys.platform.startswith("linux"):
+        return True  # other systems report devices through their own APIs; trust them
+    return bool(glob.glob("/dev/snd/pcmC*D*c"))
+
+
+def prepare_qt_environment(environ: dict[str, str] | None = None) -> list[str]:
+    """Adjust `environ` (default os.environ); return human-readable notes for the log."""
+    env = os.environ if environ is None else environ
+    notes: list[str] = []
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and not env.get("QTWEBENGINE_DISABLE_SANDBOX"):
+        env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
+        notes.append("running as root: Chromium's sandbox is disabled (QTWEBENGINE_DISABLE_SANDBOX=1)")
+    forced = env.get("TVDESK_FAKE_MICROPHONE", "").strip()
+    use_fake = forced == "1" or (forced != "0" and not has_audio_capture_device())
+    flags = env.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+    if use_fake and FAKE_MEDIA_FLAG not in flags:
+        env["QTWEBENGINE_CHROMIUM_FLAGS"] = (flags + " " + FAKE_MEDIA_FLAG).strip()
+        notes.append("no audio capture device found: using Chromium's simulated microphone")
+    return notes

@@ -1,0 +1,80 @@
+"""The tray icon and its menu, rebuilt from the settings whenever they change."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QFont
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+
+from tvdesk.core.i18n import _
+from tvdesk.core.settings import Settings
+from tvdesk.ui.icons import app_icon
+
+
+class TrayController(QObject):
+    dial_extension = Signal(str)   # ramal
+    show_main = Signal()
+    open_settings = Signal()
+    enter_token = Signal()
+    quit_requested = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.icon = QSystemTrayIcon(parent)
+        self.menu = QMenu()
+        self.icon.setContextMenu(self.menu)
+        self.icon.activated.connect(self._on_activated)
+
+    @staticmethod
+    def available() -> bool:
+        return QSystemTrayIcon.isSystemTrayAvailable()
+
+    def rebuild(self, settings: Settings, demo: bool, has_token: bool) -> None:
+        self.icon.setIcon(app_icon(demo))
+        self.icon.setToolTip(_("tvdesk — demo (sandbox)") if demo else "tvdesk")
+        self.menu.clear()
+        if demo:
+            banner = self.menu.addAction(_("Demo mode: calls go to the sandbox"))
+            banner.setEnabled(False)
+            self.menu.addSeparator()
+        default = settings.default_extension()
+        if not settings.extensions:
+            empty = self.menu.addAction(_("No extensions configured"))
+            empty.setEnabled(False)
+        for extension in settings.extensions:
+            text = _("Call from {extension}", extension=extension.display_name())
+            if default is not None and extension.ramal == default.ramal:
+                text += "  " + _("(default)")
+            action: QAction = self.menu.addAction(text)
+            action.setObjectName(f"extension-{extension.ramal}")
+            if default is not None and extension.ramal == default.ramal:
+                font = QFont(action.font())
+                font.setBold(True)
+                action.setFont(font)
+            action.triggered.connect(lambda _=False, r=extension.ramal: self.dial_extension.emit(r))
+        self.menu.addSeparator()
+        self.menu.addAction(_("Open tvdesk"), self.show_main.emit)
+        if demo or not has_token:
+            self.menu.addAction(_("Enter Access-Token…"), self.enter_token.emit)
+        self.menu.addAction(_("Settings…"), self.open_settings.emit)
+        self.menu.addSeparator()
+        self.menu.addAction(_("Quit"), self.quit_requested.emit)
+
+    def show(self) -> None:
+        self.icon.show()
+
+    def hide(self) -> None:
+        self.icon.hide()
+
+    def notify(self, text: str, error: bool) -> bool:
+        """A tray balloon; False when the platform cannot show one."""
+        if not (self.icon.isVisible() and QSystemTrayIcon.supportsMessages()):
+            return False
+        kind = QSystemTrayIcon.MessageIcon.Warning if error else QSystemTrayIcon.MessageIcon.Information
+        self.icon.showMessage("tvdesk", text, kind, 6000)
+        return True
+
+    def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason in (QSystemTrayIcon.ActivationReason.Trigger,
+                      QSystemTrayIcon.ActivationReason.DoubleClick):
+            self.show_main.emit()

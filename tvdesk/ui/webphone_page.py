@@ -1,0 +1,169 @@
+"""The web page that hosts a TotalVoice webphone, with an explicit security policy.
+
+- The microphone is granted to the origin of the URL the API returned, and nothing
+  else is granted to anyone.
+- Navigation stays on that origin. A link the person clicks to another http(s)
+  origin opens in the system browser; any other navigation away is refused.
+- Popups (`window.open`, target=_blank) never open inside: their address goes to the
+  system browser.
+- The page's `postMessage` events reach Python through a QWebChannel living in an
+  isolated JavaScript world: the page itself cannot see or call the bridge, and the
+  bridge only passes documented event shapes (`core.webphone_protocol`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QFile, QIODevice, QObject, QUrl, Signal, Slot
+from PySide6.QtWebChannel import QWebChannel
+from PySide6.QtWebEngineCore import (
+    QWebEnginePage,
+    QWebEnginePermission,
+    QWebEngineProfile,
+    QWebEngineScript,
+)
+
+from tvdesk.core.redact import redact
+from tvdesk.core.webphone_protocol import WebphoneEvent, parse_event
+
+log = logging.getLogger("tvdesk.webphone")
+
+_BRIDGE_LISTENER = """
+(function () {
+  if (window.__tvdeskBridge) { return; }
+  window.__tvdeskBridge = true;
+  new QWebChannel(qt.webChannelTransport, function (channel) {
+    var bridge = channel.objects.tvdeskBridge;
+    window.addEventListener('message', function (event) {
+      if (event.source !== window) { return; }   // only what the page posts to itself/parent
+      var text;
+      try { text = JSON.stringify(event.data); } catch (e) { return; }
+      if (typeof text === 'string') { bridge.post(text); }
+    });
+  });
+})();
+"""
+
+
+def _bridge_script() -> QWebEngineScript:
+    source = QFile(":/qtwebchannel/qwebchannel.js")
+    if not source.open(QIODevice.OpenModeFlag.ReadOnly):
+        raise RuntimeError("qwebchannel.js is missing from the Qt WebEngine resources")
+    library = bytes(source.readAll().data()).decode("utf-8")
+    source.close()
+    script = QWebEngineScript()
+    script.setName("tvdesk-bridge")
+    script.setWorldId(QWebEngineScript.ScriptWorldId.ApplicationWorld)
+    script.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
+    script.setRunsOnSubFrames(False)
+    script.setSourceCode(library + _BRIDGE_LISTENER)
+    return script
+
+
+def same_origin(a: QUrl, b: QUrl) -> bool:
+    return (a.scheme().lower(), a.host().lower(), a.port(_default_port(a))) == \
+           (b.scheme().lower(), b.host().lower(), b.port(_default_port(b)))
+
+
+def _default_port(url: QUrl) -> int:
+    return {"http": 80, "https": 443}.get(url.scheme().lower(), -1)
+
+
+class WebphoneBridge(QObject):
+    """The one object the isolated world can call: text in, validated events out."""
+
+    event_received = Signal(object)  # WebphoneEvent
+
+    @Slot(str)
+    def post(self, payload: str) -> None:
+        event = parse_event(payload)
+        if event is not None:
+            self.event_received.emit(event)
+
+
+class _PopupCatcher(QWebEnginePage):
+    """Stands in for a popup: hands its address to the system browser and goes away."""
+
+    def __init__(self, profile: QWebEngineProfile, open_external: Callable[[QUrl], None],
+                 parent: QObject | None = None) -> None:
+        super().__init__(profile, parent)
+        self._open_external = open_external
+
+    def acceptNavigationRequest(self, url: QUrl, nav_type, is_main_frame: bool) -> bool:
+        if url.scheme().lower() in ("http", "https"):
+            log.info("popup sent to the system browser: %s", redact(url.toString()))
+            self._open_external(url)
+        else:
+            log.info("popup to a %s: address refused", url.scheme() or "blank")
+        self.deleteLater()
+        return False
+
+
+class WebphonePage(QWebEnginePage):
+    call_event = Signal(object)        # WebphoneEvent
+    call_state_changed = Signal(str)   # conectado / chamando / conversando / encerrada / ...
+    call_error = Signal(str)           # status_erro text
+    microphone_granted = Signal(str)   # origin
+
+    def __init__(self, profile: QWebEngineProfile, webphone_url: QUrl,
+                 open_external: Callable[[QUrl], None], parent: QObject | None = None) -> None:
+        super().__init__(profile, parent)
+        self.webphone_url = QUrl(webphone_url)
+        self._open_external = open_external
+        self.permissionRequested.connect(self._on_permission_requested)
+
+        self.bridge = WebphoneBridge(self)
+        self.bridge.event_received.connect(self._on_event)
+        channel = QWebChannel(self)
+        channel.registerObject("tvdeskBridge", self.bridge)
+        self.setWebChannel(channel, QWebEngineScript.ScriptWorldId.ApplicationWorld)
+        self.scripts().insert(_bridge_script())
+
+    def start(self) -> None:
+        self.load(self.webphone_url)
+
+    # --- policy ---------------------------------------------------------------------
+
+    def _on_permission_requested(self, permission: QWebEnginePermission) -> None:
+        kind = permission.permissionType()
+        origin = permission.origin()
+        if kind == QWebEnginePermission.PermissionType.MediaAudioCapture \
+                and same_origin(origin, self.webphone_url):
+            permission.grant()
+            log.info("microphone granted to %s", origin.toString())
+            self.microphone_granted.emit(origin.toString())
+        else:
+            permission.deny()
+            log.info("permission %s denied to %s", kind.name, redact(origin.toString()))
+
+    def acceptNavigationRequest(self, url: QUrl, nav_type, is_main_frame: bool) -> bool:
+        if same_origin(url, self.webphone_url):
+            return True
+        if not is_main_frame:
+            log.info("refused a frame navigation to another origin: %s", redact(url.toString()))
+            return False
+        if nav_type == QWebEnginePage.NavigationType.NavigationTypeLinkClicked \
+                and url.scheme().lower() in ("http", "https"):
+            log.info("link sent to the system browser: %s", redact(url.toString()))
+            self._open_external(url)
+            return False
+        log.info("refused a navigation away from the webphone: %s", redact(url.toString()))
+        return False
+
+    def createWindow(self, window_type) -> QWebEnginePage:
+        return _PopupCatcher(self.profile(), self._open_external, self)
+
+    def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:
+        log.debug("page console: %s", redact(message)[:300])
+
+    # --- events ---------------------------------------------------------------------
+
+    def _on_event(self, event: WebphoneEvent) -> None:
+        log.debug("webphone event %s %s", event.name, event.call_state or "")
+        self.call_event.emit(event)
+        if event.call_state:
+            self.call_state_changed.emit(event.call_state)
+        elif event.name == "status_erro":
+            self.call_error.emit(str(event.fields.get("status_erro", "")))
