@@ -1,0 +1,62 @@
+"""Test environment: headless Qt, WebEngine as root, a simulated microphone, English text."""
+
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("TVDESK_LANG", "en")
+if hasattr(os, "geteuid") and os.geteuid() == 0:
+    os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--use-fake-device-for-media-stream")
+# Never touch the developer's real token or files.
+os.environ.pop("TVDESK_TOKEN", None)
+os.environ.pop("TVDESK_API_BASE", None)
+os.environ.pop("TVDESK_HOME", None)
+
+TESTS_DIR = Path(__file__).parent
+sys.path.insert(0, str(TESTS_DIR))
+
+import pytest  # noqa: E402
+
+from tvdesk.core import i18n  # noqa: E402
+
+i18n.set_language("en")
+
+
+@pytest.fixture
+def sandbox():
+    """A fresh sandbox server on loopback with quick calls."""
+    from tvdesk.sandbox.server import SandboxConfig, SandboxServer
+
+    server = SandboxServer(SandboxConfig(token="sandbox-test-token-0123456789",
+                                         answer_after=0.2, hangup_after=0.5),
+                           host="127.0.0.1", port=0).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def memory_keyring():
+    """A real keyring backend kept in memory, installed for the test's duration."""
+    import keyring
+
+    from support.memory_keyring import MemoryKeyring
+
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def no_keyring():
+    """No usable keyring backend, as on a server without Secret Service."""
+    import keyring
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)

@@ -1,0 +1,82 @@
+"""The tray menu and the main window, built from settings, driven like a person would."""
+
+from PySide6.QtCore import Qt
+
+from tvdesk.core.settings import Extension, Settings
+from tvdesk.ui.main_window import MainWindow
+from tvdesk.ui.tray import TrayController
+
+
+def three_extensions() -> Settings:
+    return Settings(extensions=[Extension("4000", "Recepção"), Extension("4001", "Vendas"),
+                                Extension("4002")], default_ramal="4001")
+
+
+def menu_texts(tray):
+    return [action.text() for action in tray.menu.actions() if not action.isSeparator()]
+
+
+def test_tray_menu_lists_extensions_with_the_default_marked(qtbot):
+    tray = TrayController()
+    tray.rebuild(three_extensions(), demo=False, has_token=True)
+    texts = menu_texts(tray)
+    assert texts[:3] == ["Call from 4000 · Recepção", "Call from 4001 · Vendas  (default)",
+                         "Call from 4002"]
+    assert texts[-2:] == ["Settings…", "Quit"]
+    default_action = tray.menu.findChild(type(tray.menu.actions()[0]), "extension-4001")
+    assert default_action is not None and default_action.font().bold()
+    with qtbot.waitSignal(tray.dial_extension) as dialled:
+        tray.menu.actions()[2].trigger()
+    assert dialled.args == ["4002"]
+    with qtbot.waitSignal(tray.quit_requested):
+        tray.menu.actions()[-1].trigger()
+
+
+def test_tray_menu_in_demo_mode_says_so_and_offers_the_token(qtbot):
+    tray = TrayController()
+    tray.rebuild(three_extensions(), demo=True, has_token=True)
+    texts = menu_texts(tray)
+    assert texts[0] == "Demo mode: calls go to the sandbox"
+    assert not tray.menu.actions()[0].isEnabled()
+    assert "Enter Access-Token…" in texts
+    assert "demo" in tray.icon.toolTip()
+
+
+def test_tray_menu_without_extensions(qtbot):
+    tray = TrayController()
+    tray.rebuild(Settings(), demo=False, has_token=True)
+    assert menu_texts(tray)[0] == "No extensions configured"
+    assert not tray.menu.actions()[0].isEnabled()
+
+
+def test_main_window_calls_the_selected_extension_with_the_typed_number(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.apply(three_extensions(), demo=False, has_token=True)
+    assert window.selected_ramal() == "4001"          # the default is preselected
+    assert not window.demo_banner.isVisibleTo(window)
+    qtbot.keyClicks(window.number_edit, "(48) 3283-0151")
+    assert window.number_preview.text() == "Will dial (48) 3283-0151"
+    with qtbot.waitSignal(window.call_requested) as call:
+        qtbot.mouseClick(window.call_button, Qt.MouseButton.LeftButton)
+    assert call.args == ["4001", "(48) 3283-0151"]
+
+
+def test_main_window_explains_a_bad_number_while_typing(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.apply(three_extensions(), demo=False, has_token=True)
+    qtbot.keyClicks(window.number_edit, "abc")
+    assert "letters" in window.number_preview.text()
+
+
+def test_main_window_demo_banner_and_no_extensions(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.apply(Settings(), demo=True, has_token=True)
+    assert window.demo_banner.isVisibleTo(window)
+    assert "Demo mode" in window.demo_label.text()
+    assert not window.call_button.isEnabled()
+    assert "No extensions" in window.status_label.text()
+    with qtbot.waitSignal(window.enter_token):
+        qtbot.mouseClick(window.token_button, Qt.MouseButton.LeftButton)
