@@ -29,10 +29,12 @@ def send_to_running_instance(name: str, request: dict[str, Any],
     if not socket.waitForConnected(timeout_ms):
         return None
     socket.write(json.dumps(request).encode("utf-8") + b"\n")
-    socket.flush()
+    if not socket.waitForBytesWritten(timeout_ms):
+        return {"ok": False, "error": "no answer"}
     answer = b""
-    while not answer.endswith(b"\n"):
-        if not socket.waitForReadyRead(timeout_ms):
+    while not answer.endswith(b"\n") and len(answer) <= MAX_REQUEST_BYTES:
+        if not socket.bytesAvailable() and not socket.waitForReadyRead(timeout_ms):
+            answer += bytes(socket.readAll().data())
             break
         answer += bytes(socket.readAll().data())
     socket.disconnectFromServer()
@@ -85,6 +87,8 @@ class InstanceServer(QObject):
 
             socket.readyRead.connect(on_ready)
             socket.disconnected.connect(socket.deleteLater)
+            if socket.bytesAvailable():  # data that arrived before readyRead was connected
+                on_ready()
 
     def _answer(self, line: bytes) -> dict[str, Any]:
         try:

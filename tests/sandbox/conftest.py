@@ -1,0 +1,79 @@
+"""Fixtures for the sandbox tests. Qt/WebEngine env must be set before Qt is imported."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--use-fake-device-for-media-stream")
+if hasattr(os, "geteuid") and os.geteuid() == 0:
+    os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+
+from collections.abc import Iterator  # noqa: E402
+
+import pytest  # noqa: E402
+import requests  # noqa: E402
+
+from tvdesk.sandbox.server import SandboxConfig, SandboxServer  # noqa: E402
+
+TOKEN = "sandbox-test-token"  # test modules repeat it: do not import from conftest
+
+
+@pytest.fixture
+def make_sandbox() -> Iterator:
+    """Factory: ``make_sandbox(**config_fields)`` -> started SandboxServer (stopped at teardown)."""
+    servers: list[SandboxServer] = []
+
+    def factory(**kwargs) -> SandboxServer:
+        kwargs.setdefault("token", TOKEN)
+        server = SandboxServer(SandboxConfig(**kwargs)).start()
+        servers.append(server)
+        return server
+
+    yield factory
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def sandbox(make_sandbox) -> SandboxServer:
+    return make_sandbox()
+
+
+@pytest.fixture
+def http() -> Iterator[requests.Session]:
+    with requests.Session() as session:
+        yield session
+
+
+class Api:
+    """Tiny helper: GET with the sandbox token, returning (http status, json body)."""
+
+    def __init__(self, server: SandboxServer, session: requests.Session) -> None:
+        self.server = server
+        self.session = session
+
+    def get(self, path: str, params=None, token: str | None = TOKEN, method: str = "GET"):
+        headers = {"Accept": "application/json"}
+        if token is not None:
+            headers["Access-Token"] = token
+        resp = self.session.request(
+            method, self.server.base_url + path, params=params, headers=headers, timeout=10
+        )
+        assert resp.headers["Content-Type"] == "application/json; charset=utf-8"
+        body = resp.json()
+        assert body["status"] == resp.status_code
+        assert set(body) == {"status", "sucesso", "motivo", "mensagem", "dados"}
+        assert body["sucesso"] is (resp.status_code == 200)
+        return resp.status_code, body
+
+
+@pytest.fixture
+def make_api(http):
+    """Factory: ``make_api(server)`` -> :class:`Api` bound to that server."""
+    return lambda server: Api(server, http)
+
+
+@pytest.fixture
+def api(sandbox, make_api) -> Api:
+    return make_api(sandbox)

@@ -1,0 +1,150 @@
+"""The composed desktop app, in process, against the sandbox."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tvdesk.core.account import Account
+from tvdesk.core.paths import resolve_paths
+from tvdesk.core.settings import SettingsStore
+from tvdesk.core.token_store import TokenStore
+from tvdesk.single_instance import InstanceServer, send_to_running_instance
+from tvdesk.ui.desktop_app import DesktopApp
+
+
+class QuitRecorder:
+    def __init__(self):
+        self.count = 0
+
+    def quit(self):
+        self.count += 1
+
+
+@pytest.fixture
+def paths(tmp_path):
+    paths = resolve_paths(tmp_path / "home")
+    paths.ensure()
+    return paths
+
+
+def make_app(qapp, qtbot, paths, sandbox, token=None, use_tray=True, monkeypatch=None):
+    account = Account(api_base=sandbox.base_url, token=token or sandbox.token, demo=False,
+                      settings_store=SettingsStore(paths.settings_file))
+    app = DesktopApp(qapp, paths, account, TokenStore(environ={}), use_tray=use_tray)
+    qtbot.addWidget(app.main_window)
+    return app
+
+
+def test_extensions_are_imported_from_the_account_on_first_start(qapp, qtbot, paths, sandbox):
+    app = make_app(qapp, qtbot, paths, sandbox)
+    qtbot.waitUntil(lambda: app.main_window.extension_list.count() == 3, timeout=5000)
+    saved = json.loads(paths.settings_file.read_text())
+    assert [e["ramal"] for e in saved["extensions"]] == ["4000", "4001", "4002"]
+    assert saved["default_ramal"] == "4000"
+    tray_texts = [a.text() for a in app.tray.menu.actions()]
+    assert any("4000" in text and "(default)" in text for text in tray_texts)
+    app.quit()
+
+
+@pytest.mark.webengine
+def test_dial_opens_the_webphone_and_it_closes_at_the_end_of_the_call(qapp, qtbot, paths, sandbox):
+    app = make_app(qapp, qtbot, paths, sandbox)
+    qtbot.waitUntil(lambda: app.main_window.extension_list.count() == 3, timeout=5000)
+    qtbot.keyClicks(app.main_window.number_edit, "(48) 3283-0151")
+    with qtbot.waitSignal(app.calls.window_opened, timeout=10000) as opened:
+        qtbot.mouseClick(app.main_window.call_button, Qt.MouseButton.LeftButton)
+    window = opened.args[0]
+    assert window.windowTitle().startswith("Extension 4000 → (48) 3283-0151")
+    with qtbot.waitSignal(app.calls.window_closed, timeout=20000):
+        pass
+    webphone_requests = [r for r in sandbox.requests if r.path.rstrip("/") == "/webphone"]
+    assert webphone_requests[-1].query["ligar_para"] == ["+554832830151"]
+    assert webphone_requests[-1].query["fechar_fim"] == ["true"]
+    assert app.calls.windows == {}
+    assert not app._quitting                      # the app stays in the tray
+    assert json.loads(paths.settings_file.read_text())["phone_window_geometry"]
+    app.quit()
+
+
+def test_an_api_error_is_shown_in_plain_words(qapp, qtbot, paths, sandbox):
+    app = make_app(qapp, qtbot, paths, sandbox, token="wrong-token-123456")
+    app.main_window.show()
+    qtbot.waitUntil(lambda: "Access-Token was refused" in app.main_window.status_label.text(),
+                    timeout=5000)
+    assert "wrong-token-123456" not in app.main_window.status_label.text()
+    app.quit()
+
+
+def test_a_bad_number_is_refused_before_anything_is_sent(qapp, qtbot, paths, sandbox):
+    app = make_app(qapp, qtbot, paths, sandbox)
+    qtbot.waitUntil(lambda: app.main_window.extension_list.count() == 3, timeout=5000)
+    before = len(sandbox.requests)
+    assert app.calls.dial(app_request("4000", "12")) is False
+    assert "too short" in app.main_window.status_label.text()
+    assert len(sandbox.requests) == before
+    app.quit()
+
+
+def app_request(ramal, number):
+    from tvdesk.ui.calls import DialRequest
+    return DialRequest(ramal=ramal, number=number)
+
+
+def test_corrupt_settings_are_set_aside_and_the_person_is_told(qapp, qtbot, paths, sandbox):
+    paths.settings_file.write_text("{not json")
+    app = make_app(qapp, qtbot, paths, sandbox)
+    qtbot.waitUntil(lambda: "damaged" in app.main_window.status_label.text()
+                    or app.main_window.extension_list.count() == 3, timeout=5000)
+    aside = list(paths.config_dir.glob("settings.json.corrupt-*"))
+    assert len(aside) == 1 and aside[0].read_text() == "{not json"
+    app.quit()
+
+
+def test_without_a_tray_the_main_window_is_home_and_closing_it_quits(qapp, qtbot, paths, sandbox,
+                                                                     monkeypatch):
+    app = make_app(qapp, qtbot, paths, sandbox, use_tray=False)
+    assert app.tray is None
+    app.show_main_window()
+    quits = QuitRecorder()
+    monkeypatch.setattr(qapp, "quit", quits.quit)
+    app.main_window.close()
+    assert quits.count == 1
+
+
+def test_with_a_tray_closing_the_main_window_only_hides_it(qapp, qtbot, paths, sandbox, monkeypatch):
+    app = make_app(qapp, qtbot, paths, sandbox, use_tray=True)
+    app.show_main_window()
+    quits = QuitRecorder()
+    monkeypatch.setattr(qapp, "quit", quits.quit)
+    app.main_window.close()
+    assert not app.main_window.isVisible()
+    assert quits.count == 0
+    app.quit()
+    assert quits.count == 1
+
+
+def ask_from_another_process(qtbot, name, request):
+    """What a second `tvdesk` process gets back (the client blocks, so not in this one)."""
+    code = ("import json, sys; from tvdesk.single_instance import send_to_running_instance; "
+            "print(json.dumps(send_to_running_instance(sys.argv[1], json.loads(sys.argv[2]))))")
+    process = subprocess.Popen([sys.executable, "-c", code, name, json.dumps(request)],
+                               stdout=subprocess.PIPE, text=True)
+    qtbot.waitUntil(lambda: process.poll() is not None, timeout=10000)
+    output, _ = process.communicate()
+    return json.loads(output)
+
+
+def test_a_second_start_reaches_the_running_instance(qapp, qtbot, paths, sandbox):
+    app = make_app(qapp, qtbot, paths, sandbox)
+    server = InstanceServer(paths.instance_name, app.handle_instance_request)
+    assert server.listen()
+    assert ask_from_another_process(qtbot, paths.instance_name, {"command": "show"}) == {"ok": True}
+    assert app.main_window.isVisible()
+    assert ask_from_another_process(qtbot, paths.instance_name, {"command": "format-disk"}) == \
+        {"ok": False, "error": "unknown command"}
+    server.close()
+    assert ask_from_another_process(qtbot, paths.instance_name, {"command": "show"}) is None
+    app.quit()

@@ -1,0 +1,5 @@
+import sys
+
+from tvdesk.sandbox.cli import main
+
+sys.exit(main())
