@@ -37,7 +37,7 @@ EXIT_OK = 0
 EXIT_UNEXPECTED = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
-HEADLESS_COMMANDS = ("url", "extensions", "dial", "token", "sandbox")
+HEADLESS_COMMANDS = ("url", "extensions", "dial", "quit", "token", "sandbox")
 
 
 def _add_global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
@@ -88,6 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     dial.add_argument("number", help=_("the number to call"))
     dial.add_argument("--ramal", type=_ramal, help=_("extension to call from (default: settings)"))
 
+    command("quit", _("quit the running app"))
+
     token = command("token", _("manage the Access-Token in the system keyring"))
     token_commands = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)
     token_set = token_commands.add_parser(
@@ -118,6 +120,7 @@ class Cli:
     def run(self) -> int:
         handler = {
             "url": self.cmd_url, "extensions": self.cmd_extensions, "dial": self.cmd_dial,
+            "quit": self.cmd_quit,
             "token": self.cmd_token, "sandbox": self.cmd_sandbox,
         }[self.args.command]
         return handler()
@@ -173,6 +176,14 @@ class Cli:
                        ramal=self.args.ramal))
         else:
             self.say(_("Calling {number}…", number=target.display))
+        return EXIT_OK
+
+    def cmd_quit(self) -> int:
+        from tvdesk.single_instance import send_to_running_instance
+
+        reply = send_to_running_instance(self.paths.instance_name, {"command": "quit"})
+        self.say(_("tvdesk is quitting.") if reply and reply.get("ok")
+                 else _("tvdesk is not running."))
         return EXIT_OK
 
     def _send_starting_if_needed(self, request: dict[str, Any]) -> dict[str, Any]:

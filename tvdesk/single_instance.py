@@ -18,7 +18,7 @@ from PySide6.QtNetwork import QLocalServer, QLocalSocket
 log = logging.getLogger("tvdesk.instance")
 
 MAX_REQUEST_BYTES = 8192
-COMMANDS = ("show", "dial", "ping")
+COMMANDS = ("show", "dial", "ping", "quit")
 
 
 def send_to_running_instance(name: str, request: dict[str, Any],

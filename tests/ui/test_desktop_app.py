@@ -15,12 +15,12 @@ from tvdesk.single_instance import InstanceServer, send_to_running_instance
 from tvdesk.ui.desktop_app import DesktopApp
 
 
-class QuitRecorder:
+class ExitRecorder:
     def __init__(self):
-        self.count = 0
+        self.codes = []
 
-    def quit(self):
-        self.count += 1
+    def __call__(self, code):
+        self.codes.append(code)
 
 
 @pytest.fixture
@@ -30,10 +30,11 @@ def paths(tmp_path):
     return paths
 
 
-def make_app(qapp, qtbot, paths, sandbox, token=None, use_tray=True, monkeypatch=None):
+def make_app(qapp, qtbot, paths, sandbox, token=None, use_tray=True):
     account = Account(api_base=sandbox.base_url, token=token or sandbox.token, demo=False,
                       settings_store=SettingsStore(paths.settings_file))
-    app = DesktopApp(qapp, paths, account, TokenStore(environ={}), use_tray=use_tray)
+    app = DesktopApp(qapp, paths, account, TokenStore(environ={}), use_tray=use_tray,
+                     exit_app=ExitRecorder())
     qtbot.addWidget(app.main_window)
     return app
 
@@ -103,27 +104,22 @@ def test_corrupt_settings_are_set_aside_and_the_person_is_told(qapp, qtbot, path
     app.quit()
 
 
-def test_without_a_tray_the_main_window_is_home_and_closing_it_quits(qapp, qtbot, paths, sandbox,
-                                                                     monkeypatch):
+def test_without_a_tray_the_main_window_is_home_and_closing_it_quits(qapp, qtbot, paths, sandbox):
     app = make_app(qapp, qtbot, paths, sandbox, use_tray=False)
     assert app.tray is None
     app.show_main_window()
-    quits = QuitRecorder()
-    monkeypatch.setattr(qapp, "quit", quits.quit)
     app.main_window.close()
-    assert quits.count == 1
+    assert app._exit_app.codes == [0]
 
 
-def test_with_a_tray_closing_the_main_window_only_hides_it(qapp, qtbot, paths, sandbox, monkeypatch):
+def test_with_a_tray_closing_the_main_window_only_hides_it(qapp, qtbot, paths, sandbox):
     app = make_app(qapp, qtbot, paths, sandbox, use_tray=True)
     app.show_main_window()
-    quits = QuitRecorder()
-    monkeypatch.setattr(qapp, "quit", quits.quit)
     app.main_window.close()
     assert not app.main_window.isVisible()
-    assert quits.count == 0
+    assert app._exit_app.codes == []
     app.quit()
-    assert quits.count == 1
+    assert app._exit_app.codes == [0]
 
 
 def ask_from_another_process(qtbot, name, request):

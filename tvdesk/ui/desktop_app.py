@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
@@ -24,9 +25,12 @@ log = logging.getLogger("tvdesk.app")
 
 class DesktopApp(QObject):
     def __init__(self, qapp: QApplication, paths: AppPaths, account: Account,
-                 token_store: TokenStore, use_tray: bool | None = None) -> None:
+                 token_store: TokenStore, use_tray: bool | None = None,
+                 exit_app: Callable[[int], None] | None = None) -> None:
         super().__init__()
         self.qapp = qapp
+        # Not QApplication.quit(): that asks every window, and the main window only hides.
+        self._exit_app = exit_app or qapp.exit
         self.paths = paths
         self.account = account
         self.token_store = token_store
@@ -202,6 +206,9 @@ class DesktopApp(QObject):
         if request.get("command") == "show":
             self.show_main_window()
             return {"ok": True}
+        if request.get("command") == "quit":
+            QTimer.singleShot(0, self.quit)  # after the answer has gone out
+            return {"ok": True}
         ramal = request.get("ramal")
         number = request.get("number")
         if not isinstance(ramal, (str, type(None))) or not isinstance(number, (str, type(None))):
@@ -219,7 +226,7 @@ class DesktopApp(QObject):
             self.tray.hide()
         self.runner.wait(3000)
         self.account.close()
-        self.qapp.quit()
+        self._exit_app(0)
 
 
 def report_unexpected_error(parent: Any, log_file: str) -> None:

@@ -1,0 +1,338 @@
+"""The command line, in process (tvdesk.app.main) and once as a real subprocess."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tvdesk.app import main
+from tvdesk.cli import Cli, build_parser
+from tvdesk.core.errors import NoTokenError
+from tvdesk.core.token_store import SERVICE, USERNAME
+
+WRONG_TOKEN = "wrong-token-deadbeef4242"
+
+
+@pytest.fixture
+def cli(sandbox, tmp_path, capsys):
+    """`tvdesk --api-base <sandbox> --basedir <tmp> ARGS` through tvdesk.app.main.
+
+    Returns (exit code, stdout, stderr). Errors go to sys.stderr, which capsys sees. Normal
+    output goes to Cli.out, whose default is bound at import time (see the xfail below),
+    so for commands that succeed the output is read through `Cli(args, out, err).run()`.
+    """
+
+    def run(*args: str, api_base: str | None = None) -> tuple[int, str, str]:
+        argv = ["--api-base", api_base or sandbox.base_url, "--basedir", str(tmp_path), *args]
+        code = main(argv)
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run
+
+
+@pytest.fixture
+def cli_out(sandbox, tmp_path):
+    """`Cli(args, out, err).run()` for commands expected to succeed: (exit code, stdout)."""
+
+    def run(*args: str) -> tuple[int, str]:
+        argv = ["--api-base", sandbox.base_url, "--basedir", str(tmp_path), *args]
+        out, err = io.StringIO(), io.StringIO()
+        code = Cli(build_parser().parse_args(argv), out, err).run()
+        assert err.getvalue() == ""
+        return code, out.getvalue()
+
+    return run
+
+
+@pytest.fixture
+def with_token(monkeypatch, sandbox, memory_keyring):
+    monkeypatch.setenv("TVDESK_TOKEN", sandbox.token)
+
+
+def webphone_requests(sandbox):
+    return [r for r in sandbox.requests if r.path.rstrip("/") == "/webphone"]
+
+
+def assert_one_clean_line(err: str, *secrets: str) -> str:
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("tvdesk: ")
+    assert "Traceback" not in err
+    for secret in secrets:
+        assert secret not in err
+    return lines[0]
+
+
+def test_url_prints_a_webphone_url(cli, sandbox, with_token):
+    code, out, err = cli("url", "--ramal", "4000", "--ligar-para", "(48) 3283-0151", "--fechar-fim")
+
+    assert code == 0, err
+    assert err == ""
+    seen = webphone_requests(sandbox)[-1]
+    assert seen.query["ramal"] == ["4000"]
+    assert seen.query["ligar_para"] == ["+554832830151"]
+    assert seen.query["fechar_fim"] == ["true"]
+    assert seen.query["tipo"] == ["floating"]
+    assert seen.headers["Access-Token"] == sandbox.token
+
+
+def test_url_output_is_one_webphone_url(cli_out, sandbox, with_token):
+    code, out = cli_out("url", "--ramal", "4000", "--ligar-para", "(48) 3283-0151", "--fechar-fim")
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(sandbox.base_url + "/w3/?key=")
+    assert "ligar_para=%2B554832830151" in lines[0]
+    assert "fechar_fim=1" in lines[0]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "bug: Cli.__init__(..., out=sys.stdout, err=sys.stderr) binds the streams when the "
+    "module is imported, so `tvdesk.app.main()` ignores a later sys.stdout (capsys, "
+    "contextlib.redirect_stdout, an embedding app) and normal output escapes; fix: in "
+    "tvdesk/cli.py use `out: TextIO | None = None, err: TextIO | None = None` and "
+    "`self.out = out if out is not None else sys.stdout` (same for err)"))
+def test_main_writes_to_the_current_sys_stdout(cli, sandbox, with_token):
+    code, out, err = cli("url", "--ramal", "4000")
+    assert code == 0
+    assert out.startswith(sandbox.base_url + "/w3/?key=")
+
+
+def test_url_with_id_ramal_and_tipo(cli_out, sandbox, with_token):
+    code, out = cli_out("url", "--id-ramal", "102", "--tipo", "embedded")
+    assert code == 0
+    assert "tipo=embedded" in out
+    seen = webphone_requests(sandbox)[-1]
+    assert seen.query["id_ramal"] == ["102"]
+    assert seen.query["fechar_fim"] == ["false"]
+    assert "ligar_para" not in seen.query
+
+
+def test_global_options_also_work_after_the_subcommand(sandbox, with_token, tmp_path, capsys):
+    code = main(["url", "--ramal", "4001", "--api-base", sandbox.base_url,
+                 "--basedir", str(tmp_path)])
+    assert code == 0
+    assert capsys.readouterr().err == ""
+    assert webphone_requests(sandbox)[-1].query["ramal"] == ["4001"]
+
+
+def test_api_base_from_the_environment(sandbox, with_token, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("TVDESK_API_BASE", sandbox.base_url)
+    assert main(["--basedir", str(tmp_path), "url", "--ramal", "4000"]) == 0
+    assert capsys.readouterr().err == ""
+    assert len(webphone_requests(sandbox)) == 1
+
+
+def test_extensions_listing(cli_out, with_token):
+    code, out = cli_out("extensions")
+    assert code == 0
+    assert out.splitlines() == ["4000  Recepção  (id 101)", "4001  Vendas  (id 102)",
+                                "4002  Suporte  (id 103)"]
+
+
+def test_extensions_json(cli_out, with_token):
+    code, out = cli_out("extensions", "--json")
+    assert code == 0
+    assert json.loads(out) == [
+        {"ramal": "4000", "label": "Recepção", "id_ramal": 101},
+        {"ramal": "4001", "label": "Vendas", "id_ramal": 102},
+        {"ramal": "4002", "label": "Suporte", "id_ramal": 103},
+    ]
+
+
+def test_extensions_through_main(cli, sandbox, with_token):
+    code, out, err = cli("extensions", "--json")
+    assert (code, err) == (0, "")
+    assert [r.path for r in sandbox.requests] == ["/ramal/relatorio"]
+
+
+def test_wrong_token_exits_3_with_one_line(cli, sandbox, monkeypatch, memory_keyring):
+    monkeypatch.setenv("TVDESK_TOKEN", WRONG_TOKEN)
+    code, out, err = cli("url", "--ramal", "4000")
+    assert code == 3
+    assert out == ""
+    line = assert_one_clean_line(err, WRONG_TOKEN, sandbox.token)
+    assert "Access-Token was refused" in line
+
+
+def test_wrong_token_is_not_in_the_log_file(cli, monkeypatch, memory_keyring, tmp_path):
+    monkeypatch.setenv("TVDESK_TOKEN", WRONG_TOKEN)
+    cli("--debug", "extensions")
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert WRONG_TOKEN.encode() not in path.read_bytes()
+
+
+def test_no_token_exits_3_with_the_token_set_hint(cli, memory_keyring):
+    code, out, err = cli("url", "--ramal", "4000")
+    assert code == 3
+    line = assert_one_clean_line(err)
+    assert "tvdesk token set" in line
+    assert "TVDESK_TOKEN" in line
+
+
+def test_unreachable_api_exits_5(cli, with_token, closed_port, sandbox):
+    code, out, err = cli("extensions", api_base=f"http://127.0.0.1:{closed_port}")
+    assert code == 5
+    line = assert_one_clean_line(err, sandbox.token)
+    assert f"127.0.0.1:{closed_port}" in line
+
+
+@pytest.mark.parametrize("number", ["abc", "12345", "1234567890123456"])
+def test_invalid_number_exits_2_without_calling_the_api(cli, sandbox, with_token, number):
+    code, out, err = cli("url", "--ramal", "4000", "--ligar-para", number)
+    assert code == 2
+    assert_one_clean_line(err)
+    assert webphone_requests(sandbox) == []
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "bug: run_headless prints user_message() as is; a refused number that contains a "
+    "newline gives two lines on stderr; fix: in tvdesk/cli.py run_headless print "
+    "' '.join(error.user_message().split()) (and sanitise quoted text in phone_numbers._shorten)"))
+def test_invalid_number_with_a_newline_is_still_one_line(cli, with_token):
+    code, out, err = cli("url", "--ramal", "4000", "--ligar-para", "abc\ndef")
+    assert code == 2
+    assert_one_clean_line(err)
+
+
+def test_bad_ramal_is_a_usage_error(cli, with_token):
+    with pytest.raises(SystemExit) as caught:
+        cli("url", "--ramal", "12")
+    assert caught.value.code == 2
+
+
+def test_unknown_ramal_is_reported(cli, with_token):
+    code, out, err = cli("url", "--ramal", "9999")
+    assert code == 4
+    assert "ramal não encontrada" in assert_one_clean_line(err)
+
+
+def test_token_set_from_stdin_checks_then_stores(cli, sandbox, memory_keyring, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.StringIO(sandbox.token + "\n"))
+    code, out, err = cli("token", "set")
+    assert (code, err) == (0, "")
+    assert memory_keyring.store == {(SERVICE, USERNAME): sandbox.token}
+    assert [r.path for r in sandbox.requests] == ["/saldo"]
+    assert sandbox.requests[0].headers["Access-Token"] == sandbox.token
+
+    code, out, err = cli("token", "status")
+    assert (code, err) == (0, "")
+    assert [r.path for r in sandbox.requests] == ["/saldo", "/saldo"]
+
+    code, out, err = cli("token", "clear")
+    assert (code, err) == (0, "")
+    assert memory_keyring.store == {}
+
+    code, out, err = cli("token", "status")
+    assert code == 3
+    assert "tvdesk token set" in assert_one_clean_line(err)
+
+
+def test_token_set_status_clear_output(cli_out, sandbox, memory_keyring, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.StringIO(sandbox.token + "\n"))
+    code, out = cli_out("token", "set")
+    assert code == 0
+    assert "accepted the token (balance: 42.50)" in out
+    assert "stored in the system keyring (support.memory_keyring.MemoryKeyring)" in out
+    assert sandbox.token not in out
+    assert memory_keyring.store == {(SERVICE, USERNAME): sandbox.token}
+
+    code, out = cli_out("token", "status")
+    assert code == 0
+    assert "Keyring backend: support.memory_keyring.MemoryKeyring" in out
+    assert "Token source: system keyring" in out
+    assert f"The API at {sandbox.base_url} accepts the token (balance: 42.50)." in out
+    assert sandbox.token not in out
+
+    assert cli_out("token", "clear") == (0, "Access-Token removed from the keyring.\n")
+    assert cli_out("token", "clear") == (0, "No Access-Token was stored in the keyring.\n")
+
+
+def test_token_set_no_check_does_not_call_the_api(cli_out, sandbox, memory_keyring, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("  unchecked-token-001122  \n"))
+    code, out = cli_out("token", "set", "--no-check")
+    assert code == 0
+    assert memory_keyring.store == {(SERVICE, USERNAME): "unchecked-token-001122"}
+    assert sandbox.requests == []
+
+
+def test_token_set_refuses_a_token_the_api_refuses(cli, memory_keyring, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.StringIO(WRONG_TOKEN + "\n"))
+    code, out, err = cli("token", "set")
+    assert code == 3
+    assert_one_clean_line(err, WRONG_TOKEN)
+    assert memory_keyring.store == {}
+
+
+def test_token_set_with_empty_stdin(cli, memory_keyring, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    code, out, err = cli("token", "set", "--no-check")
+    assert code == 2
+    assert "No token was given" in assert_one_clean_line(err)
+    assert memory_keyring.store == {}
+
+
+def test_token_status_with_the_environment(cli_out, with_token):
+    code, out = cli_out("token", "status")
+    assert code == 0
+    assert "Token source: environment (TVDESK_TOKEN)" in out
+
+
+def test_token_status_without_a_token(cli, sandbox, memory_keyring):
+    code, out, err = cli("token", "status")
+    assert code == 3
+    assert "tvdesk token set" in assert_one_clean_line(err)
+    assert sandbox.requests == []
+
+
+def test_cli_object_raises_typed_errors(sandbox, tmp_path, memory_keyring):
+    args = build_parser().parse_args(["--api-base", sandbox.base_url, "--basedir", str(tmp_path),
+                                      "extensions"])
+    with pytest.raises(NoTokenError):
+        Cli(args, io.StringIO(), io.StringIO()).run()
+
+
+def test_token_set_without_a_keyring_exits_7(cli, no_keyring, monkeypatch, tmp_path):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("no-keyring-token-556677\n"))
+    code, out, err = cli("token", "set", "--no-check")
+    assert code == 7
+    line = assert_one_clean_line(err, "no-keyring-token-556677")
+    assert "keyring" in line and "TVDESK_TOKEN" in line
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert b"no-keyring-token-556677" not in path.read_bytes()
+
+
+def test_version_and_help(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["--version"])
+    assert caught.value.code == 0
+    assert capsys.readouterr().out.startswith("tvdesk ")
+    with pytest.raises(SystemExit) as caught:
+        main(["url", "--help"])
+    assert caught.value.code == 0
+    assert "--ligar-para" in capsys.readouterr().out
+
+
+def test_subprocess_wrong_token_is_one_line_without_traceback(sandbox, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TVDESK_")}
+    env.update(TVDESK_TOKEN="wrong", TVDESK_LANG="en",
+               PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    result = subprocess.run(
+        [sys.executable, "-m", "tvdesk", "url", "--ramal", "4000",
+         "--api-base", sandbox.base_url, "--basedir", str(tmp_path)],
+        capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 3, result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("tvdesk: ")
+    assert "Traceback" not in result.stderr
+    assert [r.headers.get("Access-Token") for r in webphone_requests(sandbox)] == ["wrong"]

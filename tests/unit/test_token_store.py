@@ -1,0 +1,126 @@
+"""TokenStore: the keyring or TVDESK_TOKEN, never a plaintext file."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tvdesk.core.errors import KeyringUnavailableError
+from tvdesk.core.redact import redact
+from tvdesk.core.token_store import SERVICE, USERNAME, TokenStore
+
+TOKEN = "keyring-token-0a1b2c3d4e5f"
+
+
+def test_set_get_clear_with_a_keyring(memory_keyring):
+    store = TokenStore(environ={})
+    assert store.keyring_usable()
+    assert store.get() is None
+    assert store.source() is None
+
+    store.set(f"  {TOKEN}\n")
+    assert memory_keyring.store == {(SERVICE, USERNAME): TOKEN}
+    assert store.get() == TOKEN
+    assert store.source() == "keyring"
+    assert "MemoryKeyring" in store.backend_name()
+
+    assert store.clear() is True
+    assert store.get() is None
+    assert store.source() is None
+    assert store.clear() is False  # nothing left to remove
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\n"])
+def test_set_refuses_an_empty_token(memory_keyring, blank):
+    with pytest.raises(ValueError):
+        TokenStore(environ={}).set(blank)
+    assert memory_keyring.store == {}
+
+
+def test_environment_wins_and_is_never_stored(memory_keyring):
+    memory_keyring.store[(SERVICE, USERNAME)] = TOKEN
+    store = TokenStore(environ={"TVDESK_TOKEN": " env-token-9988776655 "})
+    assert store.get() == "env-token-9988776655"
+    assert store.source() == "environment"
+    assert memory_keyring.store == {(SERVICE, USERNAME): TOKEN}
+
+
+def test_environment_token_without_a_keyring_entry(memory_keyring):
+    store = TokenStore(environ={"TVDESK_TOKEN": "env-token-9988776655"})
+    assert store.get() == "env-token-9988776655"
+    assert memory_keyring.store == {}
+
+
+def test_blank_environment_variable_is_ignored(memory_keyring):
+    memory_keyring.store[(SERVICE, USERNAME)] = TOKEN
+    store = TokenStore(environ={"TVDESK_TOKEN": "   "})
+    assert store.get() == TOKEN
+    assert store.source() == "keyring"
+
+
+def test_get_registers_the_token_as_a_secret(memory_keyring):
+    store = TokenStore(environ={"TVDESK_TOKEN": "registered-token-abcdef"})
+    store.get()
+    assert redact("header was registered-token-abcdef") == "header was ***"
+
+
+def test_no_keyring_reads_nothing(no_keyring):
+    store = TokenStore(environ={})
+    assert store.keyring_usable() is False
+    assert store.get() is None
+    assert store.source() is None
+    assert store.clear() is False
+
+
+def test_no_keyring_still_honours_the_environment(no_keyring):
+    store = TokenStore(environ={"TVDESK_TOKEN": "env-token-9988776655"})
+    assert store.get() == "env-token-9988776655"
+    assert store.source() == "environment"
+
+
+def test_no_keyring_set_raises_with_a_fix_and_writes_no_file(no_keyring, tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    for name, sub in (("HOME", ""), ("XDG_CONFIG_HOME", ".config"),
+                      ("XDG_DATA_HOME", ".local/share"), ("XDG_STATE_HOME", ".local/state"),
+                      ("XDG_CACHE_HOME", ".cache")):
+        monkeypatch.setenv(name, str(home / sub))
+    monkeypatch.chdir(home)
+    before = set(tmp_path.rglob("*"))
+
+    with pytest.raises(KeyringUnavailableError) as caught:
+        TokenStore(environ={}).set(TOKEN)
+
+    message = caught.value.user_message()
+    assert "keyring" in message
+    assert "TVDESK_TOKEN" in message
+    assert "Secret Service" in message
+    assert "never writes the token to a plain file" in message
+    assert caught.value.exit_code == 7
+    for text in (str(caught.value), repr(caught.value), message):
+        assert TOKEN not in text
+    assert set(tmp_path.rglob("*")) == before
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert TOKEN.encode() not in path.read_bytes()
+
+
+def test_a_keyring_that_refuses_is_unavailable(memory_keyring, monkeypatch):
+    import keyring.errors
+
+    def refuse(*args):
+        raise keyring.errors.KeyringLocked("locked")
+
+    monkeypatch.setattr(memory_keyring, "set_password", refuse)
+    monkeypatch.setattr(memory_keyring, "get_password", refuse)
+    store = TokenStore(environ={})
+    with pytest.raises(KeyringUnavailableError):
+        store.set(TOKEN)
+    assert store.get() is None  # a locked keyring reads as "no token"
+
+
+def test_real_environment_is_used_by_default(memory_keyring, monkeypatch):
+    monkeypatch.setenv("TVDESK_TOKEN", "os-environ-token-112233")
+    assert TokenStore().get() == "os-environ-token-112233"
+    assert os.environ["TVDESK_TOKEN"] == "os-environ-token-112233"
