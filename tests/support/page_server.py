@@ -7,14 +7,22 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class PageServer:
-    def __init__(self, pages: dict[str, str]) -> None:
+    def __init__(self, pages: dict[str, str], redirects: dict[str, str] | None = None) -> None:
         self.pages = dict(pages)
+        self.redirects = dict(redirects or {})
         self.hits: list[str] = []
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
                 owner.hits.append(self.path)
+                target = owner.redirects.get(self.path.split("?")[0])
+                if target is not None:
+                    self.send_response(302)
+                    self.send_header("Location", target)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 body = owner.pages.get(self.path.split("?")[0])
                 if body is None:
                     self.send_response(404)

@@ -123,14 +123,27 @@ def test_a_link_to_another_origin_goes_to_the_system_browser(qtbot, profile, pag
     assert len(opened) == 1
 
 
-def test_a_scripted_navigation_away_is_refused_and_not_opened(qtbot, profile, pages):
-    # The page's own script navigates away (no gesture of the person's).
-    server = pages({"/w3/": "<html><body><script>setTimeout(() => "
-                           "{ location.href = 'https://example.org/phish'; }, 200)</script>"})
+def test_a_redirect_to_another_origin_is_refused_and_not_opened(qtbot, profile, pages):
+    other = pages({"/landing": "<html><title>elsewhere</title></html>"})
+    server = pages({"/w3/": LINKS_PAGE}, )
+    server.redirects["/go"] = other.url("/landing")
     page, _, opened = open_page(qtbot, profile, server.url("/w3/"))
-    qtbot.wait(1000)
-    assert page.url().toString().startswith(server.origin + "/w3/")
+    page.runJavaScript("location.href = '/go'")
+    qtbot.waitUntil(lambda: "/go" in server.hits, timeout=5000)
+    qtbot.wait(500)
+    assert "/landing" not in other.hits
     assert opened == []
+    assert page.url().toString().startswith(server.origin)
+
+
+def test_a_page_cannot_flood_the_system_browser(qtbot, profile, pages):
+    server = pages({"/w3/": LINKS_PAGE})
+    page, _, opened = open_page(qtbot, profile, server.url("/w3/"))
+    page.runJavaScript("for (let i = 0; i < 5; i++) {"
+                       " setTimeout(() => document.getElementById('out').click(), i * 50); }")
+    qtbot.waitUntil(lambda: len(opened) >= 1, timeout=5000)
+    qtbot.wait(600)
+    assert len(opened) == 1
 
 
 def test_window_open_goes_to_the_system_browser(qtbot, profile, pages):

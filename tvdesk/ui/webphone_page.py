@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QFile, QIODevice, QObject, QUrl, Signal, Slot
@@ -29,6 +30,8 @@ from tvdesk.core.redact import redact
 from tvdesk.core.webphone_protocol import WebphoneEvent, parse_event
 
 log = logging.getLogger("tvdesk.webphone")
+
+EXTERNAL_OPEN_INTERVAL = 3.0  # seconds between two pages sent to the system browser
 
 _BRIDGE_LISTENER = """
 (function () {
@@ -93,7 +96,6 @@ class _PopupCatcher(QWebEnginePage):
 
     def acceptNavigationRequest(self, url: QUrl, nav_type, is_main_frame: bool) -> bool:
         if url.scheme().lower() in ("http", "https"):
-            log.info("popup sent to the system browser: %s", redact(url.toString()))
             self._open_external(url)
         else:
             log.info("popup to a %s: address refused", url.scheme() or "blank")
@@ -112,6 +114,7 @@ class WebphonePage(QWebEnginePage):
         super().__init__(profile, parent)
         self.webphone_url = QUrl(webphone_url)
         self._open_external = open_external
+        self._last_external_open = -EXTERNAL_OPEN_INTERVAL
         self.permissionRequested.connect(self._on_permission_requested)
 
         self.bridge = WebphoneBridge(self)
@@ -146,14 +149,24 @@ class WebphonePage(QWebEnginePage):
             return False
         if nav_type == QWebEnginePage.NavigationType.NavigationTypeLinkClicked \
                 and url.scheme().lower() in ("http", "https"):
-            log.info("link sent to the system browser: %s", redact(url.toString()))
-            self._open_external(url)
+            self._send_to_browser(url)
             return False
         log.info("refused a navigation away from the webphone: %s", redact(url.toString()))
         return False
 
     def createWindow(self, window_type) -> QWebEnginePage:
-        return _PopupCatcher(self.profile(), self._open_external, self)
+        return _PopupCatcher(self.profile(), self._send_to_browser, self)
+
+    def _send_to_browser(self, url: QUrl) -> None:
+        # Chromium reports a script's `location = ...` as a link click too, so a page
+        # could open browser tabs in a loop: allow one every few seconds.
+        now = time.monotonic()
+        if now - self._last_external_open < EXTERNAL_OPEN_INTERVAL:
+            log.info("refused to open another browser tab so soon: %s", redact(url.toString()))
+            return
+        self._last_external_open = now
+        log.info("sent to the system browser: %s", redact(url.toString()))
+        self._open_external(url)
 
     def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:
         log.debug("page console: %s", redact(message)[:300])
