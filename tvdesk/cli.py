@@ -109,11 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 class Cli:
-    def __init__(self, args: argparse.Namespace, out: TextIO = sys.stdout,
-                 err: TextIO = sys.stderr) -> None:
+    def __init__(self, args: argparse.Namespace, out: TextIO | None = None,
+                 err: TextIO | None = None) -> None:
         self.args = args
-        self.out = out
-        self.err = err
+        self.out = out if out is not None else sys.stdout
+        self.err = err if err is not None else sys.stderr
         self.paths: AppPaths = resolve_paths(getattr(args, "basedir", None))
         self.tokens = TokenStore()
 
@@ -268,7 +268,8 @@ def run_headless(args: argparse.Namespace) -> int:
     try:
         return cli.run()
     except TvdeskError as error:
-        print(f"tvdesk: {error.user_message()}", file=sys.stderr, flush=True)
+        one_line = " ".join(error.user_message().split())
+        print(f"tvdesk: {one_line}", file=sys.stderr, flush=True)
         return error.exit_code
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED

@@ -203,11 +203,6 @@ def test_rate_limit(client, sandbox):
     assert client.balance() == pytest.approx(42.5)  # the fault was for one request only
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "gap: a 429 without the JSON envelope (the docs give no body for it; gateways answer "
-    "HTML) becomes UnexpectedResponseError, whose sentence says 'check the API address'; "
-    "fix: in tvdesk/core/api.py _parse, when there is no envelope, raise RateLimitError "
-    "for status 429 (as it already raises ServerError for >= 500)"))
 def test_rate_limit_with_an_html_body_is_still_a_rate_limit(client, sandbox):
     sandbox.inject_fault(path="/saldo", status=429, body="<html>slow down</html>")
     with pytest.raises(errors.RateLimitError):
@@ -285,10 +280,6 @@ def test_connection_refused_is_a_network_error(closed_port):
     assert f"127.0.0.1:{closed_port}" in caught.value.user_message()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: Retry(read=0) turns a ReadTimeoutError into MaxRetryError, which requests "
-    "reports as ConnectionError, so a slow API becomes NetworkError, never ApiTimeoutError; "
-    "fix: Retry(..., read=False, ...) in tvdesk/core/api.py TotalVoiceClient.__init__"))
 def test_read_timeout_is_an_api_timeout(sandbox):
     sandbox.inject_fault(path="/saldo", status=200, delay=1.0, content_type="application/json",
                          body=envelope({"saldo": 1}))

@@ -92,12 +92,6 @@ def test_url_output_is_one_webphone_url(cli_out, sandbox, with_token):
     assert "fechar_fim=1" in lines[0]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: Cli.__init__(..., out=sys.stdout, err=sys.stderr) binds the streams when the "
-    "module is imported, so `tvdesk.app.main()` ignores a later sys.stdout (capsys, "
-    "contextlib.redirect_stdout, an embedding app) and normal output escapes; fix: in "
-    "tvdesk/cli.py use `out: TextIO | None = None, err: TextIO | None = None` and "
-    "`self.out = out if out is not None else sys.stdout` (same for err)"))
 def test_main_writes_to_the_current_sys_stdout(cli, sandbox, with_token):
     code, out, err = cli("url", "--ramal", "4000")
     assert code == 0
@@ -192,10 +186,6 @@ def test_invalid_number_exits_2_without_calling_the_api(cli, sandbox, with_token
     assert webphone_requests(sandbox) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: run_headless prints user_message() as is; a refused number that contains a "
-    "newline gives two lines on stderr; fix: in tvdesk/cli.py run_headless print "
-    "' '.join(error.user_message().split()) (and sanitise quoted text in phone_numbers._shorten)"))
 def test_invalid_number_with_a_newline_is_still_one_line(cli, with_token):
     code, out, err = cli("url", "--ramal", "4000", "--ligar-para", "abc\ndef")
     assert code == 2

@@ -37,11 +37,6 @@ def test_detect_language(environ, expected):
     assert i18n.detect_language(environ) == expected
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: LC_ALL=C is skipped and a later LANG=pt_BR wins, but LC_ALL overrides LANG "
-    "(people run `LC_ALL=C tvdesk ...` to get untranslated output for bug reports); fix: in "
-    "tvdesk/core/i18n.py detect_language, after TVDESK_LANG and LANGUAGE, take the first "
-    "non-empty of LC_ALL, LC_MESSAGES, LANG and return 'en' when it is C/POSIX/C.*"))
 def test_lc_all_c_means_english():
     assert i18n.detect_language({"LC_ALL": "C", "LANG": "pt_BR.UTF-8"}) == "en"
 

@@ -97,15 +97,12 @@ def test_reconfiguring_replaces_the_tvdesk_handlers(tmp_path):
     assert handlers[0].baseFilename == str(tmp_path / "b.log")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: configure_logging() adds its handlers to the 'urllib3' logger on every call but "
-    "never removes the previous ones, so after a second call urllib3 warnings go to the "
-    "old, closed handlers too (a closed FileHandler reopens its file on emit); fix: in "
-    "tvdesk/core/logging_setup.py, in the loop that removes the old 'tvdesk' handlers, also "
-    "call logging.getLogger('urllib3').removeHandler(handler) before handler.close()"))
 def test_reconfiguring_does_not_leave_old_handlers_on_urllib3(tmp_path):
     configure_logging(tmp_path / "a.log", debug=True)
     configure_logging(tmp_path / "b.log", debug=False)
     tvdesk_handlers = logging.getLogger("tvdesk").handlers
     urllib3_handlers = logging.getLogger("urllib3").handlers
-    assert [h for h in urllib3_handlers if h not in tvdesk_handlers] == []
+    # urllib3 installs a NullHandler of its own at import time; that one may stay.
+    leftovers = [h for h in urllib3_handlers
+                 if h not in tvdesk_handlers and not isinstance(h, logging.NullHandler)]
+    assert leftovers == []

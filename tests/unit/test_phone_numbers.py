@@ -97,11 +97,6 @@ def test_refusal_quotes_the_text_but_shortens_it():
     assert len(message) < 120
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: '\\d' in _EXTENSION/_ALLOWED is Unicode-aware, so Arabic-Indic or fullwidth "
-    "digits pass as an extension and are sent to the API unchanged; fix: in "
-    "tvdesk/core/phone_numbers.py translate digits to ASCII first (e.g. "
-    "''.join(str(unicodedata.digit(c)) if c.isdigit() else c for c in raw)) or use re.ASCII"))
 @pytest.mark.parametrize("text", ["٤٠٠٠", "４０００"])
 def test_non_ascii_digits_never_reach_the_api(text):
     try:
@@ -111,12 +106,6 @@ def test_non_ascii_digits_never_reach_the_api(text):
     assert target.api_value.isascii()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: the refusal quotes the raw text with its control characters, so a copied "
-    "number with a newline (or an ANSI escape) becomes a multi-line message and breaks "
-    "the CLI's one-line stderr; fix: in tvdesk/core/phone_numbers.py _shorten(), collapse "
-    "whitespace and drop control characters: ' '.join(text.split()) and "
-    "''.join(c for c in ... if c.isprintable())"))
 @pytest.mark.parametrize("text", ["abc\ndef", "(11)\n98765-4321x", "\x1b[31m1234\x1b[0m"])
 def test_refusal_message_is_one_printable_line(text):
     with pytest.raises(InvalidPhoneNumberError) as caught:

@@ -54,7 +54,8 @@ class TotalVoiceClient:
             "User-Agent": USER_AGENT,
             "Accept": "application/json",
         })
-        retry = Retry(total=connect_retries, connect=connect_retries, read=0, status=0,
+        # read=False: a read timeout is raised as such (a slow API), not as a connection error.
+        retry = Retry(total=connect_retries, connect=connect_retries, read=False, status=0,
                       redirect=0, other=0, backoff_factor=0.2, allowed_methods={"GET"},
                       raise_on_redirect=False, raise_on_status=False)
         adapter = HTTPAdapter(max_retries=retry, pool_maxsize=4)
@@ -95,7 +96,7 @@ class TotalVoiceClient:
         url = dados.get("url") if isinstance(dados, dict) else None
         if not isinstance(url, str):
             raise errors.UnexpectedResponseError(200, None, "dados.url missing")
-        check_webphone_url(url)
+        check_webphone_url(url, require_https=self.base_url.startswith("https://"))
         return url
 
     def list_extensions(self) -> list[Extension]:
@@ -157,6 +158,8 @@ class TotalVoiceClient:
         except ValueError:
             envelope = None
         if not isinstance(envelope, dict) or "sucesso" not in envelope:
+            if status == 429:  # gateways answer rate limits with their own HTML
+                raise errors.RateLimitError(status, None, "")
             if status >= 500:
                 raise errors.ServerError(status, None, "")
             raise errors.UnexpectedResponseError(status, None, "")
@@ -198,12 +201,15 @@ def _extension_from_record(record: Any) -> Extension | None:
                      id_ramal=id_ramal if isinstance(id_ramal, int) and not isinstance(id_ramal, bool) else None)
 
 
-def check_webphone_url(url: str) -> None:
+def check_webphone_url(url: str, require_https: bool = False) -> None:
     """Refuse a webphone URL no web view should open."""
     if len(url) > MAX_URL_LENGTH:
         raise errors.UnsafeUrlError("too long")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise errors.UnsafeUrlError("not an http(s) address")
+    if require_https and parts.scheme != "https":
+        # The URL's key and signature are credentials: never downgrade them to plain http.
+        raise errors.UnsafeUrlError("not https")
     if parts.username or parts.password:
         raise errors.UnsafeUrlError("credentials in the address")

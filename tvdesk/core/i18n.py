@@ -22,19 +22,31 @@ def detect_language(environ: dict[str, str] | None = None) -> str:
     `TVDESK_LANG` wins over the system locale (for people and for tests).
     """
     env = os.environ if environ is None else environ
-    candidates = [env.get("TVDESK_LANG", "")]
-    candidates += [env.get(name, "") for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")]
-    if environ is None:
+    override = env.get("TVDESK_LANG", "").strip()
+    if override:
+        return _language_of(override)
+    # POSIX order: the first of LC_ALL, LC_MESSAGES, LANG that is set decides; C means
+    # untranslated. LANGUAGE (a GNU list of preferences) applies unless that is C.
+    locale_value = next((env[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG")
+                         if env.get(name, "").strip()), "")
+    if environ is None and not locale_value:
         try:
-            candidates.append(locale.getlocale()[0] or "")
+            locale_value = locale.getlocale()[0] or ""
         except ValueError:
-            pass
-    for value in candidates:
-        value = value.split(":")[0].strip()
-        if not value or value in ("C", "POSIX") or value.startswith("C."):
-            continue
-        return "pt_BR" if value.lower().startswith("pt") else "en"
-    return "en"
+            locale_value = ""
+    if _is_c_locale(locale_value):
+        return "en"
+    preferences = env.get("LANGUAGE", "").split(":")[0].strip()
+    return _language_of(preferences or locale_value)
+
+
+def _is_c_locale(value: str) -> bool:
+    value = value.strip()
+    return value in ("C", "POSIX") or value.startswith("C.")
+
+
+def _language_of(value: str) -> str:
+    return "pt_BR" if value.strip().lower().startswith("pt") else "en"
 
 
 def set_language(language: str) -> None:

@@ -15,8 +15,10 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 def configure_logging(log_file: Path | None, debug: bool = False) -> None:
     root = logging.getLogger("tvdesk")
     root.setLevel(logging.DEBUG if debug else logging.INFO)
+    urllib3_logger = logging.getLogger("urllib3")
     for handler in list(root.handlers):
         root.removeHandler(handler)
+        urllib3_logger.removeHandler(handler)
         handler.close()
     redactor = RedactingFilter()
     if log_file is not None:
@@ -37,7 +39,6 @@ def configure_logging(log_file: Path | None, debug: bool = False) -> None:
         root.addHandler(console)
     root.propagate = False
     # urllib3 logs full request lines (with query strings) at debug level.
-    urllib3_logger = logging.getLogger("urllib3")
     urllib3_logger.setLevel(logging.WARNING)
     for handler in root.handlers:
         urllib3_logger.addHandler(handler)

@@ -16,8 +16,8 @@ from tvdesk.core.i18n import _
 
 DEFAULT_REGION = "BR"
 _SCHEMES = re.compile(r"^\s*(tel|callto|sip):(//)?", re.IGNORECASE)
-_EXTENSION = re.compile(r"^\d{3,4}$")
-_ALLOWED = re.compile(r"^[\d\s()+\-./]+$")
+_EXTENSION = re.compile(r"[0-9]{3,4}")
+_ALLOWED = re.compile(r"^[0-9 ()+\-./]+$")
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class DialTarget:
 def normalize(text: str, region: str = DEFAULT_REGION) -> DialTarget:
     raw = _SCHEMES.sub("", text or "").strip()
     raw = raw.split(";")[0]  # tel: URI parameters such as ;ext= or ;phone-context=
+    raw = " ".join(raw.split())  # tabs, newlines and odd spaces count as one space
     if not raw:
         raise InvalidPhoneNumberError(_("There is no number to call."))
     if any(ch.isalpha() for ch in raw):
@@ -39,8 +40,8 @@ def normalize(text: str, region: str = DEFAULT_REGION) -> DialTarget:
                                         text=_shorten(raw)))
     if not _ALLOWED.match(raw):
         raise InvalidPhoneNumberError(_("'{text}' is not a phone number.", text=_shorten(raw)))
-    digits = re.sub(r"\D", "", raw)
-    if _EXTENSION.match(digits) and not raw.lstrip().startswith("+"):
+    digits = re.sub(r"[^0-9]", "", raw)
+    if _EXTENSION.fullmatch(digits) and not raw.lstrip().startswith("+"):
         return DialTarget(api_value=digits, display=digits, is_extension=True)
     if len(digits) < 8:
         raise InvalidPhoneNumberError(_("'{text}' is too short to be a phone number.",
@@ -67,4 +68,6 @@ def normalize(text: str, region: str = DEFAULT_REGION) -> DialTarget:
 
 
 def _shorten(text: str, limit: int = 40) -> str:
+    """The text as quoted back to people: one line, printable, short."""
+    text = "".join(ch for ch in " ".join(text.split()) if ch.isprintable())
     return text if len(text) <= limit else text[: limit - 1] + "…"

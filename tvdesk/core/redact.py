@@ -11,8 +11,11 @@ import logging
 import re
 import threading
 
-_SECRET_PARAMS = re.compile(r"(?i)\b(key|signature|access_token|access-token|token)=([^&\s\"'#]+)")
-_HEADER = re.compile(r"(?i)(access-token['\"]?\s*[:=]\s*['\"]?)([^\s'\",}]+)")
+_SECRET_NAMES = r"(?:\w*key|signature|access_token|access-token|\w*token|senha)"
+# name=value in URLs and forms
+_SECRET_PARAMS = re.compile(r"(?i)\b(" + _SECRET_NAMES + r")=([^&\s\"'#]+)")
+# "name": "value" in JSON and reprs, and "Access-Token: value" headers
+_SECRET_FIELDS = re.compile(r"(?i)(['\"]?\b" + _SECRET_NAMES + r"['\"]?\s*:\s*['\"]?)([^\s'\",}]+)")
 MASK = "***"
 
 _known_secrets: set[str] = set()
@@ -28,7 +31,7 @@ def register_secret(value: str | None) -> None:
 
 def redact(text: str) -> str:
     text = _SECRET_PARAMS.sub(lambda m: f"{m.group(1)}={MASK}", text)
-    text = _HEADER.sub(lambda m: f"{m.group(1)}{MASK}", text)
+    text = _SECRET_FIELDS.sub(lambda m: f"{m.group(1)}{MASK}", text)
     with _lock:
         secrets = sorted(_known_secrets, key=len, reverse=True)
     for secret in secrets:

@@ -24,11 +24,11 @@ DOCUMENTED_API_BASE = "https://api.totalvoice.com.br"
 CURRENT_API_BASE = "https://voice-api.zenvia.com"
 KNOWN_API_BASES = (DOCUMENTED_API_BASE, CURRENT_API_BASE)
 WEBPHONE_TYPES = ("floating", "embedded", "hidden")
-_RAMAL = re.compile(r"^\d{3,4}$")
+_RAMAL = re.compile(r"[0-9]{3,4}")
 
 
 def is_valid_ramal(value: str) -> bool:
-    return bool(_RAMAL.match(value))
+    return isinstance(value, str) and _RAMAL.fullmatch(value) is not None
 
 
 @dataclass
@@ -85,7 +85,7 @@ class Settings:
         if not isinstance(raw, dict):
             raise ValueError("settings file is not a JSON object")
         version = raw.get("version", SCHEMA_VERSION)
-        if not isinstance(version, int) or version > SCHEMA_VERSION:
+        if not isinstance(version, int) or isinstance(version, bool) or version > SCHEMA_VERSION:
             raise ValueError(f"unsupported settings version {version!r}")
         defaults = cls()
         extensions = []
@@ -96,7 +96,8 @@ class Settings:
             extensions.append(Extension(
                 ramal=str(item["ramal"]),
                 label=_typed(item, "label", str, ""),
-                id_ramal=id_ramal if isinstance(id_ramal, int) else None,
+                id_ramal=id_ramal if isinstance(id_ramal, int) and not isinstance(id_ramal, bool)
+                else None,
             ))
         tipo = _typed(raw, "tipo", str, defaults.tipo)
         if tipo not in WEBPHONE_TYPES:
@@ -128,7 +129,7 @@ class SettingsStore:
     def load(self) -> Settings:
         self.load_problem = None
         try:
-            text = self.path.read_text(encoding="utf-8")
+            data = self.path.read_bytes()
         except FileNotFoundError:
             return Settings()
         except OSError as error:
@@ -136,8 +137,8 @@ class SettingsStore:
             self.load_problem = "unreadable"
             return Settings()
         try:
-            return Settings.from_json(json.loads(text))
-        except (ValueError, TypeError) as error:
+            return Settings.from_json(json.loads(data.decode("utf-8")))
+        except (ValueError, TypeError) as error:  # UnicodeDecodeError is a ValueError
             log.warning("settings file is invalid (%s); starting from defaults", error)
             self._set_aside()
             self.load_problem = "corrupt"
@@ -159,7 +160,12 @@ class SettingsStore:
             raise
 
     def _set_aside(self) -> None:
-        target = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        counter = 1
+        while target.exists():  # never overwrite an earlier bad copy
+            counter += 1
+            target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{counter}")
         try:
             os.replace(self.path, target)
             self.set_aside_path = target
