@@ -420,8 +420,12 @@ def test_webphone_credentials_are_not_logged(client, caplog):
                                   "https://user:pw@api.totalvoice.com.br",
                                   "https://api.totalvoice.com.br/?access_token=x"])
 def test_a_bad_api_base_is_refused(base):
-    with pytest.raises(errors.InvalidParameterError):
+    with pytest.raises(errors.InvalidInputError) as caught:
         TotalVoiceClient(base, "base-token-123456")
+    assert caught.value.exit_code == 2
+    assert "https://api.totalvoice.com.br" in caught.value.user_message()
+    assert "pw" not in caught.value.user_message()
+    assert "access_token" not in caught.value.user_message()
 
 
 def test_trailing_slash_of_the_api_base_is_dropped(sandbox):

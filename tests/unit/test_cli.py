@@ -326,3 +326,13 @@ def test_subprocess_wrong_token_is_one_line_without_traceback(sandbox, tmp_path)
     assert lines[0].startswith("tvdesk: ")
     assert "Traceback" not in result.stderr
     assert [r.headers.get("Access-Token") for r in webphone_requests(sandbox)] == ["wrong"]
+
+
+def test_an_invalid_api_base_is_a_usage_error(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("TVDESK_TOKEN", "some-token-abcdef123")
+    code = main(["--api-base", "ftp://example.org", "--basedir", str(tmp_path),
+                 "url", "--ramal", "4000"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and "not an API address" in err
+    assert "some-token-abcdef123" not in err

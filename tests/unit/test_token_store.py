@@ -70,7 +70,8 @@ def test_no_keyring_reads_nothing(no_keyring):
     assert store.keyring_usable() is False
     assert store.get() is None
     assert store.source() is None
-    assert store.clear() is False
+    with pytest.raises(KeyringUnavailableError):
+        store.clear()
 
 
 def test_no_keyring_still_honours_the_environment(no_keyring):

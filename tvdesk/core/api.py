@@ -19,7 +19,8 @@ from urllib3.util.retry import Retry
 from tvdesk import __version__
 from tvdesk.core import errors
 from tvdesk.core.redact import redact, register_secret
-from tvdesk.core.settings import WEBPHONE_TYPES, Extension, is_valid_ramal
+from tvdesk.core.i18n import _
+from tvdesk.core.settings import DOCUMENTED_API_BASE, WEBPHONE_TYPES, Extension, is_valid_ramal
 
 log = logging.getLogger("tvdesk.api")
 
@@ -32,12 +33,20 @@ MAX_URL_LENGTH = 4096
 def normalize_base_url(base_url: str) -> str:
     base = (base_url or "").strip().rstrip("/")
     parts = urlsplit(base)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise errors.InvalidParameterError(
-            0, None, f"API address must start with https:// ({redact(base) or '-'})")
-    if parts.username or parts.password or parts.query or parts.fragment:
-        raise errors.InvalidParameterError(0, None, "API address must be a plain https:// URL")
+    if parts.scheme not in ("http", "https") or not parts.hostname \
+            or parts.username or parts.password or parts.query or parts.fragment:
+        raise errors.InvalidInputError(_(
+            "'{url}' is not an API address: use a plain https:// address such as {example}.",
+            url=_shown_address(base), example=DOCUMENTED_API_BASE))
     return base
+
+
+def _shown_address(base: str) -> str:
+    """The address as quoted back to people: without credentials or query."""
+    parts = urlsplit(base)
+    if parts.hostname:
+        base = f"{parts.scheme}://{parts.hostname}{parts.path}"
+    return redact(base)[:80] or "-"
 
 
 class TotalVoiceClient:

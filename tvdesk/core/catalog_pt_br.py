@@ -1,4 +1,192 @@
 """Brazilian Portuguese texts, keyed by the English message id."""
 
 PT_BR: dict[str, str] = {
+    # --- command line -------------------------------------------------------------
+    "print a webphone URL": "mostra uma URL de webphone",
+    "list the account's extensions": "lista os ramais da conta",
+    "call a number through the running app (starts it if needed)":
+        "liga para um número pelo app aberto (abre o app se preciso)",
+    "quit the running app": "fecha o app aberto",
+    "manage the Access-Token in the system keyring":
+        "gerencia o Access-Token no chaveiro do sistema",
+    "run the demo sandbox server alone": "roda só o servidor sandbox de demonstração",
+    "API address (default: settings, or $TVDESK_API_BASE)":
+        "endereço da API (padrão: configurações, ou $TVDESK_API_BASE)",
+    "keep config, data, logs and web profile in DIR ($TVDESK_HOME)":
+        "guarda configurações, dados, logs e perfil web em DIR ($TVDESK_HOME)",
+    "log details to the console": "mostra detalhes do log no terminal",
+    "an extension has 3 or 4 digits": "um ramal tem 3 ou 4 dígitos",
+    "Desktop softphone for TotalVoice / Zenvia Voice.":
+        "Softphone de desktop para TotalVoice / Zenvia Voice.",
+    "run against an embedded demo sandbox (nothing is stored)":
+        "usa um sandbox de demonstração embutido (nada é gravado)",
+    "start in the tray without showing the main window":
+        "inicia na bandeja sem mostrar a janela principal",
+    "extension number (3-4 digits)": "número do ramal (3 ou 4 dígitos)",
+    "extension id": "id do ramal",
+    "number to dial at once": "número para discar na hora",
+    "close when the call ends": "fechar quando a ligação terminar",
+    "print JSON": "mostra em JSON",
+    "the number to call": "o número para ligar",
+    "extension to call from (default: settings)": "ramal de origem (padrão: configurações)",
+    "read the token from stdin or a hidden prompt, check it, store it":
+        "lê o token da entrada padrão ou de um prompt oculto, confere e guarda",
+    "store without checking with the API": "guarda sem conferir com a API",
+    "say where the token comes from and check it": "diz de onde vem o token e confere",
+    "remove the token from the keyring": "remove o token do chaveiro",
+    "Access-Token stored in the system keyring ({backend}).":
+        "Access-Token guardado no chaveiro do sistema ({backend}).",
+    "Keyring backend: {backend}": "Chaveiro em uso: {backend}",
+    "Token source: {source}": "Origem do token: {source}",
+    "The API at {url} accepts the token (balance: {balance}).":
+        "A API em {url} aceita o token (saldo: {balance}).",
+    "Calling {number} from extension {ramal}…": "Ligando para {number} pelo ramal {ramal}…",
+    "Calling {number}…": "Ligando para {number}…",
+    "tvdesk is quitting.": "O tvdesk está fechando.",
+    "tvdesk is not running.": "O tvdesk não está aberto.",
+    "Access-Token (input hidden): ": "Access-Token (não aparece na tela): ",
+    "No token was given (type it at the prompt or pipe it on stdin).":
+        "Nenhum token informado (digite no prompt ou envie pela entrada padrão).",
+    "The API accepted the token (balance: {balance}).": "A API aceitou o token (saldo: {balance}).",
+    "The account has no extensions.": "A conta não tem ramais.",
+    "Access-Token removed from the keyring.": "Access-Token removido do chaveiro.",
+    "No Access-Token was stored in the keyring.": "Não havia Access-Token no chaveiro.",
+    "unexpected error; details are in the log: {path}":
+        "erro inesperado; os detalhes estão no log: {path}",
+    "the app refused the call": "o app recusou a ligação",
+    "environment (TVDESK_TOKEN)": "ambiente (TVDESK_TOKEN)",
+    "system keyring": "chaveiro do sistema",
+    "could not start; details are in the log: {path}":
+        "não foi possível iniciar; os detalhes estão no log: {path}",
+    # --- phone window -------------------------------------------------------------
+    "Extension {ramal}": "Ramal {ramal}",
+    "ready": "pronto",
+    "disconnected": "desconectado",
+    "calling…": "chamando…",
+    "in call": "em ligação",
+    "call ended": "ligação encerrada",
+    # --- main window and tray -------------------------------------------------------
+    "Enter Access-Token…": "Informar Access-Token…",
+    "Number to call (optional), e.g. (48) 3283-0151":
+        "Número para ligar (opcional), ex.: (48) 3283-0151",
+    "Call": "Ligar",
+    "Settings…": "Configurações…",
+    "Import from account": "Importar da conta",
+    "Will dial {number}": "Vai discar {number}",
+    "Extensions": "Ramais",
+    "tvdesk — demo (sandbox)": "tvdesk — demonstração (sandbox)",
+    "Demo mode: calls go to the built-in sandbox, not to a real phone line.":
+        "Modo demonstração: as ligações vão para o sandbox embutido, não para uma linha real.",
+    "No Access-Token is set up yet.": "Nenhum Access-Token configurado ainda.",
+    "No extensions yet: import them from the account or add one in Settings.":
+        "Nenhum ramal ainda: importe da conta ou adicione um nas Configurações.",
+    "Pick an extension first.": "Escolha um ramal primeiro.",
+    "default": "padrão",
+    "Call from {extension}": "Ligar pelo ramal {extension}",
+    "Open tvdesk": "Abrir o tvdesk",
+    "Quit": "Sair",
+    "Demo mode: calls go to the sandbox": "Modo demonstração: ligações vão para o sandbox",
+    "No extensions configured": "Nenhum ramal configurado",
+    "(default)": "(padrão)",
+    # --- dialogs ------------------------------------------------------------------
+    "Settings — tvdesk": "Configurações — tvdesk",
+    "Close the phone window when the call ends": "Fechar a janela do telefone ao fim da ligação",
+    "Add": "Adicionar",
+    "Remove": "Remover",
+    "Change Access-Token…": "Trocar Access-Token…",
+    "Forget Access-Token": "Esquecer Access-Token",
+    "API address": "Endereço da API",
+    "Webphone type": "Tipo de webphone",
+    "Default extension": "Ramal padrão",
+    "Extension": "Ramal",
+    "Label": "Nome",
+    "'{ramal}' is not an extension: an extension has 3 or 4 digits.":
+        "'{ramal}' não é um ramal: um ramal tem 3 ou 4 dígitos.",
+    "{url} (documented)": "{url} (documentado)",
+    "{url} (current, Zenvia)": "{url} (atual, Zenvia)",
+    "Access-Token — tvdesk": "Access-Token — tvdesk",
+    "Paste the Access-Token from the TotalVoice panel": "Cole o Access-Token do painel da TotalVoice",
+    "Check and save": "Conferir e salvar",
+    "Access-Token": "Access-Token",
+    "Checking the token with {url}…": "Conferindo o token com {url}…",
+    "The token is checked with the API and kept in the system keyring, never in a file.":
+        "O token é conferido com a API e guardado no chaveiro do sistema, nunca em arquivo.",
+    "Paste the token first.": "Cole o token primeiro.",
+    "Something unexpected went wrong. tvdesk keeps running; details are in the log: {path}":
+        "Algo inesperado aconteceu. O tvdesk continua aberto; os detalhes estão no log: {path}",
+    "Access-Token saved. Balance: {balance}.": "Access-Token salvo. Saldo: {balance}.",
+    "Access-Token removed from the keyring. Demo mode is on.":
+        "Access-Token removido do chaveiro. O modo demonstração está ativo.",
+    "{count} extensions found in the account ({added} new).":
+        "{count} ramais encontrados na conta ({added} novos).",
+    "Could not save the settings: {reason}": "Não foi possível salvar as configurações: {reason}",
+    "The settings file was damaged and has been set aside ({path}); "
+    "tvdesk started with default settings.":
+        "O arquivo de configurações estava danificado e foi guardado à parte ({path}); "
+        "o tvdesk começou com as configurações padrão.",
+    # --- calls --------------------------------------------------------------------
+    "Extension {ramal} is already in a call. Hang up first.":
+        "O ramal {ramal} já está em ligação. Desligue primeiro.",
+    "Opening extension {ramal}…": "Abrindo o ramal {ramal}…",
+    # --- errors -------------------------------------------------------------------
+    "Something went wrong: {detail}": "Algo deu errado: {detail}",
+    "No Access-Token is set up. Run 'tvdesk token set' or set TVDESK_TOKEN "
+    "(or start with --sandbox to try the demo).":
+        "Nenhum Access-Token configurado. Rode 'tvdesk token set' ou defina TVDESK_TOKEN "
+        "(ou inicie com --sandbox para experimentar a demonstração).",
+    "No usable system keyring was found, so the Access-Token cannot be stored "
+    "safely. Install and unlock a Secret Service keyring (GNOME Keyring or "
+    "KWallet), or set TVDESK_TOKEN for this session. tvdesk never writes the "
+    "token to a plain file.":
+        "Nenhum chaveiro do sistema utilizável foi encontrado, então o Access-Token não pode "
+        "ser guardado com segurança. Instale e desbloqueie um chaveiro Secret Service "
+        "(GNOME Keyring ou KWallet), ou defina TVDESK_TOKEN para esta sessão. O tvdesk nunca "
+        "grava o token em arquivo comum.",
+    "An extension (ramal) has 3 or 4 digits.": "Um ramal tem 3 ou 4 dígitos.",
+    "The API answered with a webphone address tvdesk will not open ({reason}).":
+        "A API respondeu com um endereço de webphone que o tvdesk não vai abrir ({reason}).",
+    "The TotalVoice API refused the request (HTTP {status}): {mensagem}":
+        "A API da TotalVoice recusou o pedido (HTTP {status}): {mensagem}",
+    "The Access-Token was refused. Check it in the TotalVoice panel and set it again.":
+        "O Access-Token foi recusado. Confira no painel da TotalVoice e informe de novo.",
+    "The TotalVoice account has no balance left. Top it up to make calls.":
+        "A conta TotalVoice está sem saldo. Faça uma recarga para ligar.",
+    "Not found: {mensagem}. Check the extension (ramal) number.":
+        "Não encontrado: {mensagem}. Confira o número do ramal.",
+    "The API did not accept a parameter: {mensagem}": "A API não aceitou um parâmetro: {mensagem}",
+    "Too many requests to the TotalVoice API. Wait a few seconds and try again.":
+        "Muitos pedidos para a API da TotalVoice. Espere alguns segundos e tente de novo.",
+    "The TotalVoice API is having trouble (HTTP {status}). Try again in a moment.":
+        "A API da TotalVoice está com problemas (HTTP {status}). Tente de novo em instantes.",
+    "The server did not answer like the TotalVoice API (HTTP {status}). "
+    "Check the API address in settings.":
+        "O servidor não respondeu como a API da TotalVoice (HTTP {status}). "
+        "Confira o endereço da API nas configurações.",
+    "Could not reach {host}. Check your internet connection.":
+        "Não foi possível falar com {host}. Confira sua conexão com a internet.",
+    "The secure connection to {host} failed (certificate problem). "
+    "Check the API address and the computer's date.":
+        "A conexão segura com {host} falhou (problema de certificado). "
+        "Confira o endereço da API e a data do computador.",
+    "{host} took too long to answer. Try again.": "{host} demorou demais para responder. Tente de novo.",
+    "The API at {host} redirected to another address; tvdesk does not follow it, "
+    "so the Access-Token stays safe. Check the API address.":
+        "A API em {host} redirecionou para outro endereço; o tvdesk não segue o "
+        "redirecionamento, para manter o Access-Token seguro. Confira o endereço da API.",
+    "tvdesk is not running and could not be started.":
+        "O tvdesk não está aberto e não foi possível abri-lo.",
+    "This TotalVoice account is disabled. Contact TotalVoice support.":
+        "Esta conta TotalVoice está desativada. Fale com o suporte da TotalVoice.",
+    "'{url}' is not an API address: use a plain https:// address such as {example}.":
+        "'{url}' não é um endereço de API: use um endereço https:// simples, como {example}.",
+    # --- phone numbers ------------------------------------------------------------
+    "There is no number to call.": "Não há número para ligar.",
+    "'{text}' has letters; a phone number has only digits.":
+        "'{text}' tem letras; um número de telefone só tem dígitos.",
+    "'{text}' is not a phone number.": "'{text}' não é um número de telefone.",
+    "'{text}' is too short to be a phone number.":
+        "'{text}' é curto demais para ser um número de telefone.",
+    "'{text}' is too long to be a phone number.":
+        "'{text}' é longo demais para ser um número de telefone.",
+    "'{text}' is not a valid phone number.": "'{text}' não é um número de telefone válido.",
 }

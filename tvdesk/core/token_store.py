@@ -74,7 +74,7 @@ class TokenStore:
     def clear(self) -> bool:
         """Forget the stored token; True when one was there."""
         if not self.keyring_usable():
-            return False
+            raise KeyringUnavailableError(self.backend_name())
         try:
             keyring.delete_password(SERVICE, USERNAME)
             return True
