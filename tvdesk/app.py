@@ -32,8 +32,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_desktop(args, paths) -> int:
-    from tvdesk.ui.qt_environment import prepare_qt_environment
+    from tvdesk.ui.qt_environment import XCB_PACKAGES, choose_display, prepare_qt_environment
 
+    display_note, missing_library = choose_display()
+    if missing_library:
+        print("tvdesk: " + _(
+            "the X11 display cannot be used because the system library {library} is missing. "
+            "On Debian or Ubuntu: sudo apt install {packages}",
+            library=missing_library, packages=XCB_PACKAGES), file=sys.stderr)
+        return 1
+    if display_note:
+        log.warning(display_note)
+        print("tvdesk: " + _("no display found: running without windows; use 'tvdesk dial' "
+                             "to call and 'tvdesk quit' to stop."), file=sys.stderr)
     for note in prepare_qt_environment():
         log.warning(note)
     from PySide6.QtCore import QCoreApplication, QSocketNotifier, Qt

@@ -58,6 +58,14 @@ PT_BR: dict[str, str] = {
     "system keyring": "chaveiro do sistema",
     "could not start; details are in the log: {path}":
         "não foi possível iniciar; os detalhes estão no log: {path}",
+    "the X11 display cannot be used because the system library {library} is missing. "
+    "On Debian or Ubuntu: sudo apt install {packages}":
+        "a tela X11 não pode ser usada porque falta a biblioteca do sistema {library}. "
+        "No Debian ou Ubuntu: sudo apt install {packages}",
+    "no display found: running without windows; use 'tvdesk dial' to call and "
+    "'tvdesk quit' to stop.":
+        "nenhuma tela encontrada: rodando sem janelas; use 'tvdesk dial' para ligar e "
+        "'tvdesk quit' para parar.",
     # --- phone window -------------------------------------------------------------
     "Extension {ramal}": "Ramal {ramal}",
     "ready": "pronto",

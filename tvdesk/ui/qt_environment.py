@@ -38,3 +38,46 @@ def prepare_qt_environment(environ: dict[str, str] | None = None) -> list[str]:
         env["QTWEBENGINE_CHROMIUM_FLAGS"] = (flags + " " + FAKE_MEDIA_FLAG).strip()
         notes.append("no audio capture device found: using Chromium's simulated microphone")
     return notes
+
+
+XCB_PACKAGES = ("libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 "
+                "libxcb-render-util0 libxkbcommon-x11-0")
+
+
+def choose_display(environ: dict[str, str] | None = None) -> tuple[str | None, str | None]:
+    """(note, problem) about where the windows go, decided before Qt starts.
+
+    Qt itself aborts with a terse message when there is no display or when the X11
+    plugin's system libraries are missing; say it in words people can act on instead.
+    Without any display tvdesk runs headless (offscreen): `tvdesk dial` still works.
+    """
+    env = os.environ if environ is None else environ
+    if not sys.platform.startswith("linux") or env.get("QT_QPA_PLATFORM"):
+        return None, None
+    if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
+        env["QT_QPA_PLATFORM"] = "offscreen"
+        return "no display found: running headless (offscreen)", None
+    if env.get("WAYLAND_DISPLAY") and not env.get("DISPLAY"):
+        return None, None
+    missing = _missing_xcb_library()
+    if missing:
+        return None, missing
+    return None, None
+
+
+def _missing_xcb_library() -> str | None:
+    import ctypes
+
+    try:
+        import PySide6
+    except ImportError:
+        return None
+    plugin = os.path.join(os.path.dirname(PySide6.__file__), "Qt", "plugins", "platforms",
+                          "libqxcb.so")
+    if not os.path.exists(plugin):
+        return None
+    try:
+        ctypes.CDLL(plugin)
+    except OSError as error:
+        return str(error).split(":")[0]
+    return None
