@@ -102,10 +102,22 @@ def build_parser() -> argparse.ArgumentParser:
         _add_global_options(sub, suppress=True)
 
     sandbox = command("sandbox", _("run the demo sandbox server alone"))
-    sandbox.add_argument("--host", default="127.0.0.1")
-    sandbox.add_argument("--port", type=int, default=0)
-    sandbox.add_argument("--token")
+    sandbox.add_argument("--host", default="127.0.0.1", help=_("address to listen on"))
+    sandbox.add_argument("--port", type=int, default=0, help=_("port (0: any free port)"))
+    sandbox.add_argument("--token", help=_("Access-Token it accepts (default: random)"))
+    for option, help_text in SANDBOX_TIMING_OPTIONS.items():
+        sandbox.add_argument(option, metavar="N", help=help_text)
     return parser
+
+
+# Passed through to `python -m tvdesk.sandbox` as they are.
+SANDBOX_TIMING_OPTIONS = {
+    "--answer-after": _("seconds of 'chamando' before 'conversando'"),
+    "--hangup-after": _("seconds of 'conversando' before the page hangs up (0: never)"),
+    "--url-ttl": _("seconds a signed webphone URL stays valid"),
+    "--saldo": _("account balance (0: /webphone answers 402)"),
+    "--extra-extensions": _("extra generated extensions, to try paging"),
+}
 
 
 class Cli:
@@ -260,6 +272,10 @@ class Cli:
         argv = ["--host", self.args.host, "--port", str(self.args.port)]
         if self.args.token:
             argv += ["--token", self.args.token]
+        for option in SANDBOX_TIMING_OPTIONS:
+            value = getattr(self.args, option[2:].replace("-", "_"))
+            if value is not None:
+                argv += [option, value]
         return sandbox_main(argv)
 
 

@@ -61,6 +61,7 @@ def test_dial_opens_the_webphone_and_it_closes_at_the_end_of_the_call(qapp, qtbo
     assert window.windowTitle().startswith("Extension 4000 → (48) 3283-0151")
     with qtbot.waitSignal(app.calls.window_closed, timeout=20000):
         pass
+    assert app.main_window.status_label.text() == "The webphone of extension 4000 was closed."
     webphone_requests = [r for r in sandbox.requests if r.path.rstrip("/") == "/webphone"]
     assert webphone_requests[-1].query["ligar_para"] == ["+554832830151"]
     assert webphone_requests[-1].query["fechar_fim"] == ["true"]

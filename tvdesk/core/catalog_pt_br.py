@@ -66,6 +66,15 @@ PT_BR: dict[str, str] = {
     "'tvdesk quit' to stop.":
         "nenhuma tela encontrada: rodando sem janelas; use 'tvdesk dial' para ligar e "
         "'tvdesk quit' para parar.",
+    "address to listen on": "endereço onde escutar",
+    "port (0: any free port)": "porta (0: qualquer porta livre)",
+    "Access-Token it accepts (default: random)": "Access-Token que ele aceita (padrão: aleatório)",
+    "seconds of 'chamando' before 'conversando'": "segundos em 'chamando' antes de 'conversando'",
+    "seconds of 'conversando' before the page hangs up (0: never)":
+        "segundos em 'conversando' antes de a página desligar (0: nunca)",
+    "seconds a signed webphone URL stays valid": "segundos de validade de uma URL de webphone assinada",
+    "account balance (0: /webphone answers 402)": "saldo da conta (0: /webphone responde 402)",
+    "extra generated extensions, to try paging": "ramais extras gerados, para testar paginação",
     # --- phone window -------------------------------------------------------------
     "Extension {ramal}": "Ramal {ramal}",
     "ready": "pronto",
@@ -136,6 +145,7 @@ PT_BR: dict[str, str] = {
     "Extension {ramal} is already in a call. Hang up first.":
         "O ramal {ramal} já está em ligação. Desligue primeiro.",
     "Opening extension {ramal}…": "Abrindo o ramal {ramal}…",
+    "The webphone of extension {ramal} was closed.": "O webphone do ramal {ramal} foi fechado.",
     # --- errors -------------------------------------------------------------------
     "Something went wrong: {detail}": "Algo deu errado: {detail}",
     "No Access-Token is set up. Run 'tvdesk token set' or set TVDESK_TOKEN "

@@ -146,6 +146,7 @@ class CallManager(QObject):
     def _on_window_closed(self, ramal: str) -> None:
         self.windows.pop(ramal, None)
         log.info("phone window for %s closed", ramal)
+        self.message.emit(_("The webphone of extension {ramal} was closed.", ramal=ramal), False)
         self.window_closed.emit(ramal)
 
     def close_all(self) -> None:
