@@ -63,6 +63,7 @@ def run_desktop(args, paths) -> int:
     qapp = QApplication(sys.argv[:1])
     qapp.setApplicationName("tvdesk")
     qapp.setDesktopFileName("tvdesk")
+    _install_qt_translations(qapp)
     paths.ensure()
 
     from tvdesk.ui.desktop_app import DesktopApp, report_unexpected_error
@@ -90,6 +91,19 @@ def run_desktop(args, paths) -> int:
     server.close()
     account.close()
     return code
+
+
+def _install_qt_translations(qapp) -> None:
+    """Qt's own texts (OK, Cancel, context menus) in the person's language too."""
+    from PySide6.QtCore import QLibraryInfo, QTranslator
+
+    from tvdesk.core.i18n import current_language
+
+    if current_language() != "pt_BR":
+        return
+    translator = QTranslator(qapp)
+    if translator.load("qtbase_pt_BR", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        qapp.installTranslator(translator)
 
 
 def _quit_on_signals(qapp, quit_app, notifier_class) -> None:
