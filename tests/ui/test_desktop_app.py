@@ -145,3 +145,31 @@ def test_a_second_start_reaches_the_running_instance(qapp, qtbot, paths, sandbox
     server.close()
     assert ask_from_another_process(qtbot, paths.instance_name, {"command": "show"}) is None
     app.quit()
+
+
+def test_entering_a_token_leaves_demo_mode_and_forgetting_it_returns(qapp, qtbot, paths, sandbox,
+                                                                      memory_keyring):
+    from tvdesk.core.account import start_demo_account
+
+    demo = start_demo_account(paths)
+    app = DesktopApp(qapp, paths, demo, TokenStore(environ={}), use_tray=True,
+                     exit_app=ExitRecorder())
+    qtbot.addWidget(app.main_window)
+    qtbot.waitUntil(lambda: app.main_window.extension_list.count() == 3, timeout=5000)
+    assert app.account.demo and app.main_window.demo_banner.isVisibleTo(app.main_window)
+    assert "Enter Access-Token…" in [a.text() for a in app.tray.menu.actions()]
+
+    memory_keyring.set_password("tvdesk", "access-token", sandbox.token)
+    app._on_token_saved(sandbox.base_url, 42.5)
+    assert demo.sandbox is None                      # the embedded sandbox was stopped
+    assert not app.account.demo and app.account.api_base == sandbox.base_url
+    qtbot.waitUntil(lambda: app.main_window.extension_list.count() == 3, timeout=5000)
+    assert not app.main_window.demo_banner.isVisibleTo(app.main_window)
+    assert "Enter Access-Token…" not in [a.text() for a in app.tray.menu.actions()]
+    assert paths.settings_file.exists()
+
+    app.forget_token()
+    assert app.account.demo
+    assert memory_keyring.get_password("tvdesk", "access-token") is None
+    assert "Demo mode is on" in app.main_window.status_label.text()
+    app.quit()
