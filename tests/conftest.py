@@ -17,30 +17,44 @@ os.environ.pop("TVDESK_HOME", None)
 TESTS_DIR = Path(__file__).parent
 sys.path.insert(0, str(TESTS_DIR))
 
-import pytest  # noqa: E402
+import pytest
 
-from tvdesk.core import i18n  # noqa: E402
+from tvdesk.core import i18n
 
 i18n.set_language("en")
 
 
+SANDBOX_TOKEN = "sandbox-test-token"
+
+
 @pytest.fixture
-def sandbox():
-    """A fresh sandbox server on loopback with quick calls."""
+def make_sandbox():
+    """Factory: `make_sandbox(**SandboxConfig fields)` starts a sandbox on loopback."""
     from tvdesk.sandbox.server import SandboxConfig, SandboxServer
 
-    server = SandboxServer(SandboxConfig(token="sandbox-test-token-0123456789",
-                                         answer_after=0.2, hangup_after=0.5),
-                           host="127.0.0.1", port=0).start()
-    yield server
-    server.stop()
+    servers = []
+
+    def factory(**config):
+        config.setdefault("token", SANDBOX_TOKEN)
+        server = SandboxServer(SandboxConfig(**config), host="127.0.0.1", port=0).start()
+        servers.append(server)
+        return server
+
+    yield factory
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def sandbox(make_sandbox):
+    """A sandbox whose calls are answered and ended quickly."""
+    return make_sandbox(answer_after=0.2, hangup_after=0.5)
 
 
 @pytest.fixture
 def memory_keyring():
     """A real keyring backend kept in memory, installed for the test's duration."""
     import keyring
-
     from support.memory_keyring import MemoryKeyring
 
     previous = keyring.get_keyring()

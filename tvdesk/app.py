@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import socket
 import sys
@@ -24,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_headless(args)
     try:
         return run_desktop(args, paths)
-    except Exception:  # noqa: BLE001 - a person sees a sentence, the log keeps the traceback
+    except Exception:
         log.exception("tvdesk failed to start")
         print("tvdesk: " + _("could not start; details are in the log: {path}",
                              path=paths.log_file), file=sys.stderr)

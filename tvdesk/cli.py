@@ -10,7 +10,6 @@ import argparse
 import getpass
 import json
 import logging
-import os
 import subprocess
 import sys
 import time
@@ -289,7 +288,7 @@ def run_headless(args: argparse.Namespace) -> int:
         return error.exit_code
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
-    except Exception:  # noqa: BLE001 - people get one line; the log gets the traceback
+    except Exception:
         log.exception("unexpected error in 'tvdesk %s'", args.command)
         print("tvdesk: " + _("unexpected error; details are in the log: {path}",
                              path=cli.paths.log_file), file=sys.stderr, flush=True)

@@ -101,6 +101,6 @@ class InstanceServer(QObject):
             return {"ok": True}
         try:
             return self._handler(request)
-        except Exception:  # noqa: BLE001 - a bad request must not take the app down
+        except Exception:
             log.exception("instance request failed")
             return {"ok": False, "error": "internal error"}

@@ -4,7 +4,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from support.app_process import AppProcess
 
 TESTS_DIR = Path(__file__).resolve().parents[1]

@@ -3,7 +3,6 @@
 import time
 
 import pytest
-
 from support.app_process import tvdesk_cli
 
 pytestmark = [pytest.mark.e2e, pytest.mark.webengine]

@@ -9,34 +9,19 @@ os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--use-fake-device-for-media
 if hasattr(os, "geteuid") and os.geteuid() == 0:
     os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 
-from collections.abc import Iterator  # noqa: E402
+from collections.abc import Iterator
 
-import pytest  # noqa: E402
-import requests  # noqa: E402
+import pytest
+import requests
 
-from tvdesk.sandbox.server import SandboxConfig, SandboxServer  # noqa: E402
+from tvdesk.sandbox.server import SandboxServer
 
 TOKEN = "sandbox-test-token"  # test modules repeat it: do not import from conftest
 
 
 @pytest.fixture
-def make_sandbox() -> Iterator:
-    """Factory: ``make_sandbox(**config_fields)`` -> started SandboxServer (stopped at teardown)."""
-    servers: list[SandboxServer] = []
-
-    def factory(**kwargs) -> SandboxServer:
-        kwargs.setdefault("token", TOKEN)
-        server = SandboxServer(SandboxConfig(**kwargs)).start()
-        servers.append(server)
-        return server
-
-    yield factory
-    for server in servers:
-        server.stop()
-
-
-@pytest.fixture
 def sandbox(make_sandbox) -> SandboxServer:
+    """The sandbox as configured by default (make_sandbox lives in tests/conftest.py)."""
     return make_sandbox()
 
 

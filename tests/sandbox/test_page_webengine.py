@@ -12,9 +12,9 @@ import pytest
 
 pytest.importorskip("PySide6.QtWebEngineCore")
 
-import shiboken6  # noqa: E402
-from PySide6.QtCore import QCoreApplication, Qt, QUrl  # noqa: E402
-from PySide6.QtWebEngineCore import (  # noqa: E402
+import shiboken6
+from PySide6.QtCore import QCoreApplication, Qt, QUrl
+from PySide6.QtWebEngineCore import (
     QWebEnginePage,
     QWebEnginePermission,
     QWebEngineProfile,

@@ -15,7 +15,7 @@ class AppProcess:
         self.env = env
         home.mkdir(parents=True, exist_ok=True)
         self.stderr_path = home / f"stderr-{len(list(home.glob('stderr-*.txt')))}.txt"
-        self._stderr = open(self.stderr_path, "wb")  # noqa: SIM115 - closed in stop()
+        self._stderr = open(self.stderr_path, "wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tvdesk", "--basedir", str(home), "--debug", *args],
             env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._stderr)

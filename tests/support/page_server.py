@@ -14,7 +14,7 @@ class PageServer:
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            def do_GET(self) -> None:
                 owner.hits.append(self.path)
                 target = owner.redirects.get(self.path.split("?")[0])
                 if target is not None:

@@ -11,7 +11,7 @@ from tvdesk.core.account import Account
 from tvdesk.core.paths import resolve_paths
 from tvdesk.core.settings import SettingsStore
 from tvdesk.core.token_store import TokenStore
-from tvdesk.single_instance import InstanceServer, send_to_running_instance
+from tvdesk.single_instance import InstanceServer
 from tvdesk.ui.desktop_app import DesktopApp
 
 

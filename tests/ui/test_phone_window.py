@@ -1,8 +1,8 @@
 """PhoneWindow: closes at the end of a call when fechar_fim is on, and only then."""
 
 import pytest
-
 from support.page_server import PageServer
+
 from tvdesk.core.api import TotalVoiceClient
 from tvdesk.ui.phone_window import PhoneWindow
 from tvdesk.ui.web_profile import create_web_profile

@@ -5,8 +5,9 @@ import json
 import pytest
 from PySide6.QtCore import QUrl
 from PySide6.QtWebEngineCore import QWebEnginePermission
-
+from pytestqt.exceptions import TimeoutError
 from support.page_server import PageServer
+
 from tvdesk.ui.web_profile import create_web_profile
 from tvdesk.ui.webphone_page import WebphonePage
 
@@ -71,7 +72,7 @@ def open_page(qtbot, profile, url, opened=None):
 def wait_title(qtbot, page, predicate, timeout=10000):
     try:
         qtbot.waitUntil(lambda: predicate(page.title()), timeout=timeout)
-    except Exception:
+    except TimeoutError:
         raise AssertionError(f"page title stayed {page.title()!r}") from None
     return page.title()
 

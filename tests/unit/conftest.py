@@ -5,12 +5,9 @@ from __future__ import annotations
 import logging
 import socket
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import pytest
 from unit_loopback import LoopbackServer, Reply
-
-from tvdesk.sandbox.server import SandboxConfig, SandboxServer
 
 
 @pytest.fixture
@@ -23,21 +20,6 @@ def loopback() -> Iterator[Callable[[Callable[[str], Reply]], LoopbackServer]]:
 
     def factory(responder: Callable[[str], Reply]) -> LoopbackServer:
         server = LoopbackServer(responder).start()
-        servers.append(server)
-        return server
-
-    yield factory
-    for server in servers:
-        server.stop()
-
-
-@pytest.fixture
-def make_sandbox() -> Iterator[Callable[..., SandboxServer]]:
-    servers: list[SandboxServer] = []
-
-    def factory(**config: Any) -> SandboxServer:
-        config.setdefault("token", "sandbox-unit-token-abcdef0123")
-        server = SandboxServer(SandboxConfig(**config), host="127.0.0.1", port=0).start()
         servers.append(server)
         return server
 

@@ -6,12 +6,11 @@ import logging
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from unit_loopback import envelope
 
 from tvdesk.core import errors
 from tvdesk.core.api import MAX_URL_LENGTH, PAGE_LIMIT, TotalVoiceClient, check_webphone_url
 from tvdesk.core.settings import Extension
-
-from unit_loopback import envelope
 
 
 def last(sandbox, path):

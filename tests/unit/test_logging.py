@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 import logging.handlers
 
-import pytest
-
 from tvdesk.core.logging_setup import configure_logging
 from tvdesk.core.redact import register_secret
 

@@ -45,7 +45,7 @@ class LoopbackServer:
         assert self._httpd is not None
         return self._httpd.server_address[1]
 
-    def start(self) -> "LoopbackServer":
+    def start(self) -> LoopbackServer:
         owner = self
 
         class Handler(BaseHTTPRequestHandler):

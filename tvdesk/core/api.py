@@ -18,8 +18,8 @@ from urllib3.util.retry import Retry
 
 from tvdesk import __version__
 from tvdesk.core import errors
-from tvdesk.core.redact import redact, register_secret
 from tvdesk.core.i18n import _
+from tvdesk.core.redact import redact, register_secret
 from tvdesk.core.settings import DOCUMENTED_API_BASE, WEBPHONE_TYPES, Extension, is_valid_ramal
 
 log = logging.getLogger("tvdesk.api")
@@ -74,7 +74,7 @@ class TotalVoiceClient:
     def close(self) -> None:
         self.session.close()
 
-    def __enter__(self) -> "TotalVoiceClient":
+    def __enter__(self) -> TotalVoiceClient:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -205,9 +205,11 @@ def _extension_from_record(record: Any) -> Extension | None:
     if not is_valid_ramal(ramal):
         return None
     id_ramal = record.get("id")
+    if isinstance(id_ramal, bool) or not isinstance(id_ramal, int):
+        id_ramal = None
+    # The API has no name field; accounts label extensions with `tags`.
     label = record.get("tags") if isinstance(record.get("tags"), str) else ""
-    return Extension(ramal=ramal, label=label or "",
-                     id_ramal=id_ramal if isinstance(id_ramal, int) and not isinstance(id_ramal, bool) else None)
+    return Extension(ramal=ramal, label=label, id_ramal=id_ramal)
 
 
 def check_webphone_url(url: str, require_https: bool = False) -> None:

@@ -80,7 +80,7 @@ class Settings:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, raw: Any) -> "Settings":
+    def from_json(cls, raw: Any) -> Settings:
         """Build settings from parsed JSON; raises ValueError when it does not fit."""
         if not isinstance(raw, dict):
             raise ValueError("settings file is not a JSON object")

@@ -38,7 +38,7 @@ class TokenStore:
             return False
         try:
             return backend.priority > 0  # type: ignore[operator]
-        except Exception:  # some backends raise from priority when unusable
+        except Exception:  # noqa: BLE001 - backends raise anything from priority when unusable
             return False
 
     def from_environment(self) -> str | None:

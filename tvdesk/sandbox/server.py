@@ -21,11 +21,12 @@ import secrets
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import quote, unquote
 
 __all__ = ["RecordedRequest", "SandboxConfig", "SandboxServer"]
@@ -236,7 +237,7 @@ _INVALID_LINK_HTML = """<!doctype html>
 <body data-state="link-invalido"><h1>Link do webphone expirado ou inválido</h1>
 <p>Sandbox tvdesk — webphone de demonstração. Peça uma nova URL em <code>GET /webphone</code>.</p>
 </body></html>
-""".encode("utf-8")
+""".encode()
 
 _STATIC_TYPES = {
     ".js": "application/javascript; charset=utf-8",
@@ -298,7 +299,7 @@ class _Handler(BaseHTTPRequestHandler):
         return self.server_version
 
     # silence BaseHTTPRequestHandler's stderr logging; we log ourselves
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:

@@ -29,7 +29,7 @@ class _Job(QRunnable):
             result = self._work()
         except TvdeskError as error:
             self._relay.failed.emit(error)
-        except Exception:  # noqa: BLE001 - a bug must not kill the worker thread silently
+        except Exception:
             log.exception("background job failed")
             self._relay.failed.emit(TvdeskError("internal error"))
         else:
