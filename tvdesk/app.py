@@ -15,11 +15,43 @@ from tvdesk.core.paths import resolve_paths
 log = logging.getLogger("tvdesk.app")
 
 
+LINK_SCHEMES = ("tel:", "callto:")
+
+
+class LinkArgumentsError(ValueError):
+    pass
+
+
+def split_link(argv: list[str]) -> tuple[list[str], str | None]:
+    """Take a `tel:`/`callto:` URI (what a desktop passes on a click) out of argv.
+
+    The link must come last: the options before it are the registered command's own,
+    while anything after it came out of the link itself (Windows splits `"%1"` on
+    quotes a web page can put in a link) and could redirect the token elsewhere.
+    """
+    for index, value in enumerate(argv):
+        if value.lower().startswith(LINK_SCHEMES):
+            if index != len(argv) - 1:
+                raise LinkArgumentsError(value)
+            return argv[:index], value
+    return argv, None
+
+
 def main(argv: list[str] | None = None) -> int:
+    try:
+        argv, link = split_link(list(sys.argv[1:] if argv is None else argv))
+    except LinkArgumentsError:
+        print("tvdesk: " + _("a link must be the last argument; nothing may follow it"),
+              file=sys.stderr)
+        return 2
     args = build_parser().parse_args(argv)
+    args.link = link
     paths = resolve_paths(args.basedir)
     configure_logging(paths.log_file, debug=bool(args.debug))
     if args.command in HEADLESS_COMMANDS:
+        if link:
+            print("tvdesk: " + _("a link cannot be combined with a command"), file=sys.stderr)
+            return 2
         return run_headless(args)
     try:
         return run_desktop(args, paths)
@@ -46,20 +78,27 @@ def run_desktop(args, paths) -> int:
                              "to call and 'tvdesk quit' to stop."), file=sys.stderr)
     for note in prepare_qt_environment():
         log.warning(note)
-    from PySide6.QtCore import QCoreApplication, QSocketNotifier, Qt
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import QCoreApplication, QSocketNotifier, Qt, QTimer
 
     from tvdesk.core.account import resolve_account
     from tvdesk.core.token_store import TokenStore
-    from tvdesk.single_instance import InstanceServer, send_to_running_instance
+    from tvdesk.single_instance import InstanceLock, InstanceServer, forward_to_running_instance
+    from tvdesk.ui.application import TvdeskApplication
 
-    if send_to_running_instance(paths.instance_name, {"command": "show"}, 1500) is not None:
-        log.info("tvdesk is already running: asked it to show itself")
+    request = startup_request(args)
+    lock = InstanceLock(paths.config_dir)
+    if not lock.acquire():
+        reply = forward_to_running_instance(paths.instance_name, request)
+        if reply is None:
+            print("tvdesk: " + _("another tvdesk holds the lock but does not answer; "
+                                 "if it hangs, end it and start again."), file=sys.stderr)
+            return 6
+        log.info("tvdesk is already running: handed %s over to it", request["command"])
         return 0
     # Qt WebEngine is imported only when the first call opens; it requires this flag
     # before the application object exists.
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
-    qapp = QApplication(sys.argv[:1])
+    qapp = TvdeskApplication(sys.argv[:1])
     qapp.setApplicationName("tvdesk")
     qapp.setDesktopFileName("tvdesk")
     _install_qt_translations(qapp)
@@ -72,12 +111,12 @@ def run_desktop(args, paths) -> int:
     desktop = DesktopApp(qapp, paths, account, token_store)
     server = InstanceServer(paths.instance_name, desktop.handle_instance_request, desktop)
     if not server.listen():
-        log.warning("another tvdesk took the instance socket first; handing over to it")
-        account.close()
-        send_to_running_instance(paths.instance_name, {"command": "show"})
-        return 0
-    if not args.minimized or not desktop.use_tray:
+        log.warning("could not listen on the instance socket: later starts will not reach this one")
+    if (not args.minimized and not args.link) or not desktop.use_tray:
         desktop.show_main_window()
+    if request["command"] != "show":
+        QTimer.singleShot(0, lambda: desktop.handle_instance_request(request))
+    qapp.link_opened.connect(desktop.open_link)
 
     def excepthook(kind, value, traceback) -> None:
         log.error("unexpected error", exc_info=(kind, value, traceback))
@@ -88,8 +127,16 @@ def run_desktop(args, paths) -> int:
     log.info("tvdesk ready (%s)", "demo sandbox" if account.demo else account.api_base)
     code = qapp.exec()
     server.close()
-    account.close()
+    desktop.account.close()
+    lock.release()
     return code
+
+
+def startup_request(args) -> dict:
+    """What a start asks of the running instance (or of itself, when it is the first)."""
+    if args.link:
+        return {"command": "dial", "number": args.link, "source": "link"}
+    return {"command": "show"}
 
 
 def _install_qt_translations(qapp) -> None:

@@ -36,7 +36,7 @@ EXIT_OK = 0
 EXIT_UNEXPECTED = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
-HEADLESS_COMMANDS = ("url", "extensions", "dial", "quit", "token", "sandbox")
+HEADLESS_COMMANDS = ("url", "extensions", "dial", "quit", "token", "integrate", "sandbox")
 
 
 def _add_global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
@@ -84,8 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
     extensions.add_argument("--json", action="store_true", help=_("print JSON"))
 
     dial = command("dial", _("call a number through the running app (starts it if needed)"))
-    dial.add_argument("number", help=_("the number to call"))
+    dial.add_argument("number", nargs="?", help=_("the number to call"))
+    dial.add_argument("--clipboard", action="store_true",
+                      help=_("call the number on the clipboard of the running app"))
     dial.add_argument("--ramal", type=_ramal, help=_("extension to call from (default: settings)"))
+    dial.add_argument("--yes", "-y", action="store_true",
+                      help=_("dial without asking for confirmation (scripts, CRM integrations)"))
 
     command("quit", _("quit the running app"))
 
@@ -99,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     token_commands.add_parser("clear", help=_("remove the token from the keyring"))
     for sub in token_commands.choices.values():
         _add_global_options(sub, suppress=True)
+
+    integrate = command("integrate", _("make tvdesk the handler of tel: and callto: links"))
+    integrate.add_argument("action", choices=("install", "remove", "status"))
 
     sandbox = command("sandbox", _("run the demo sandbox server alone"))
     sandbox.add_argument("--host", default="127.0.0.1", help=_("address to listen on"))
@@ -131,7 +138,7 @@ class Cli:
     def run(self) -> int:
         handler = {
             "url": self.cmd_url, "extensions": self.cmd_extensions, "dial": self.cmd_dial,
-            "quit": self.cmd_quit,
+            "quit": self.cmd_quit, "integrate": self.cmd_integrate,
             "token": self.cmd_token, "sandbox": self.cmd_sandbox,
         }[self.args.command]
         return handler()
@@ -177,16 +184,31 @@ class Cli:
         return EXIT_OK
 
     def cmd_dial(self) -> int:
-        target = normalize(self.args.number)
-        request = {"command": "dial", "ramal": self.args.ramal, "number": target.api_value}
+        confirmed = bool(self.args.yes)
+        if self.args.clipboard:
+            if self.args.number:
+                raise InvalidInputError(_("give a number or --clipboard, not both"))
+            request = {"command": "dial-clipboard", "ramal": self.args.ramal,
+                       "source": "cli", "confirmed": confirmed}
+            shown = _("the number on the clipboard")
+        else:
+            if not self.args.number:
+                raise InvalidInputError(_("give the number to call, or --clipboard"))
+            target = normalize(self.args.number, SettingsStore(self.paths.settings_file).load().region)
+            request = {"command": "dial", "ramal": self.args.ramal, "number": target.api_value,
+                       "source": "cli", "confirmed": confirmed}
+            shown = target.display
         reply = self._send_starting_if_needed(request)
         if not reply.get("ok"):
-            raise InvalidInputError(str(reply.get("error") or _("the app refused the call")), exit_code=1)
-        if self.args.ramal:
-            self.say(_("Calling {number} from extension {ramal}…", number=target.display,
+            raise InvalidInputError(str(reply.get("error") or _("the app refused the call")),
+                                    exit_code=1)
+        if reply.get("asked"):
+            self.say(_("tvdesk asks you to confirm the call to {number}.", number=shown))
+        elif self.args.ramal:
+            self.say(_("Calling {number} from extension {ramal}…", number=shown,
                        ramal=self.args.ramal))
         else:
-            self.say(_("Calling {number}…", number=target.display))
+            self.say(_("Calling {number}…", number=shown))
         return EXIT_OK
 
     def cmd_quit(self) -> int:
@@ -264,6 +286,15 @@ class Cli:
         self.say(_("The API at {url} accepts the token (balance: {balance}).",
                    url=self.api_base(), balance=f"{balance:.2f}"))
         return EXIT_OK
+
+    def cmd_integrate(self) -> int:
+        from tvdesk.integration import integration_for_platform
+
+        integration = integration_for_platform(sys.platform)
+        report = getattr(integration, self.args.action)()
+        for line in report.details:
+            self.say(line)
+        return EXIT_OK if report.ok else EXIT_UNEXPECTED
 
     def cmd_sandbox(self) -> int:
         from tvdesk.sandbox.cli import main as sandbox_main

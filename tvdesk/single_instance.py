@@ -1,24 +1,29 @@
 """One running tvdesk per user and config dir, reached over a local socket.
 
-The running app listens on a QLocalServer; `tvdesk`, `tvdesk dial ...` and links
-talk to it with one JSON line each way: {"command": "show"} or
-{"command": "dial", "ramal": "4000", "number": "+554832830151"}.
+Who is "the" instance is decided by a lock file (QLockFile: a crashed instance's
+lock is recognised as stale by its dead PID), not by who binds the socket first,
+so two quick starts cannot both win. The running app listens on a QLocalServer;
+later starts, `tvdesk dial ...` and links talk to it with one JSON line each way:
+{"command": "show"} or {"command": "dial", "number": "tel:+55...", "source": "link"}.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QLockFile, QObject
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 log = logging.getLogger("tvdesk.instance")
 
 MAX_REQUEST_BYTES = 8192
-COMMANDS = ("show", "dial", "ping", "quit")
+COMMANDS = ("show", "dial", "dial-clipboard", "ping", "quit")
+LOCK_FILE_NAME = "instance.lock"
 
 
 def send_to_running_instance(name: str, request: dict[str, Any],
@@ -45,6 +50,32 @@ def send_to_running_instance(name: str, request: dict[str, Any],
     return reply if isinstance(reply, dict) else {"ok": False, "error": "no answer"}
 
 
+def forward_to_running_instance(name: str, request: dict[str, Any],
+                                wait_seconds: float = 15.0) -> dict[str, Any] | None:
+    """Send to the instance holding the lock, waiting while it is still starting up."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        reply = send_to_running_instance(name, request, 2000)
+        if reply is not None or time.monotonic() >= deadline:
+            return reply
+        time.sleep(0.1)
+
+
+class InstanceLock:
+    """Held for the whole life of the running instance."""
+
+    def __init__(self, config_dir: Path) -> None:
+        config_dir.mkdir(parents=True, exist_ok=True)
+        self._lock = QLockFile(str(config_dir / LOCK_FILE_NAME))
+        self._lock.setStaleLockTime(0)  # stale only when its process is gone, never by age
+
+    def acquire(self) -> bool:
+        return self._lock.tryLock(0)
+
+    def release(self) -> None:
+        self._lock.unlock()
+
+
 class InstanceServer(QObject):
     """Serves requests from later starts; `handler(request) -> reply dict`."""
 
@@ -58,13 +89,9 @@ class InstanceServer(QObject):
         self._server.newConnection.connect(self._on_new_connection)
 
     def listen(self) -> bool:
-        if self._server.listen(self.name):
-            return True
-        # A stale socket file left by a crash: nobody answers on it, so take it over.
-        if send_to_running_instance(self.name, {"command": "ping"}, 500) is None:
-            QLocalServer.removeServer(self.name)
-            return self._server.listen(self.name)
-        return False
+        """Call with the InstanceLock held: any socket left over is a crashed instance's."""
+        QLocalServer.removeServer(self.name)
+        return self._server.listen(self.name)
 
     def close(self) -> None:
         self._server.close()

@@ -15,7 +15,7 @@ def test_dial_through_the_running_app_and_the_window_closes_at_the_end(
     app = start_app(env, "--api-base", sandbox.base_url, "--minimized", home=home)
     app.wait_for_log("tvdesk ready")
 
-    result = tvdesk_cli(home, env, "dial", "(48) 3283-0151", "--ramal", "4000")
+    result = tvdesk_cli(home, env, "dial", "(48) 3283-0151", "--ramal", "4000", "--yes")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "Calling (48) 3283-0151 from extension 4000…"
 
@@ -56,7 +56,7 @@ def test_a_second_start_hands_over_to_the_first(sandbox, app_env, start_app, tmp
 def test_without_an_account_dial_starts_the_app_in_demo_mode(app_env, tmp_path):
     home = tmp_path / "home"
     try:
-        result = tvdesk_cli(home, app_env, "dial", "4001", "--ramal", "4000")
+        result = tvdesk_cli(home, app_env, "dial", "4001", "--ramal", "4000", "--yes")
         assert result.returncode == 0, result.stderr
         log_file = home / "logs" / "tvdesk.log"
         deadline = time.monotonic() + 40

@@ -336,3 +336,39 @@ def test_an_invalid_api_base_is_a_usage_error(tmp_path, capsys, monkeypatch):
     assert code == 2
     assert err.count("\n") == 1 and "not an API address" in err
     assert "some-token-abcdef123" not in err
+
+
+def test_a_link_takes_nothing_after_it(tmp_path, capsys):
+    # Windows splits "%1" on quotes a web page controls: tel:1" --api-base "http://evil
+    code = main(["--basedir", str(tmp_path), 'tel:1"', "--api-base", "http://evil.example"])
+    assert code == 2
+    assert "last argument" in capsys.readouterr().err
+
+
+def test_split_link_keeps_the_options_before_it():
+    from tvdesk.app import split_link
+
+    assert split_link(["--basedir", "x", "tel:+5511987654321"]) == \
+        (["--basedir", "x"], "tel:+5511987654321")
+    assert split_link(["dial", "4000"]) == (["dial", "4000"], None)
+
+
+def test_integrate_install_status_remove_in_a_private_home(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "share"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    out = io.StringIO()
+
+    def run(action):
+        args = build_parser().parse_args(["--basedir", str(tmp_path / "tv"), "integrate", action])
+        return Cli(args, out=out).run()
+
+    assert run("install") == 0
+    desktop_file = home / "share" / "applications" / "tvdesk.desktop"
+    assert "x-scheme-handler/tel;" in desktop_file.read_text()
+    out.truncate(0)
+    assert run("status") == 0
+    assert "tvdesk" in out.getvalue()
+    assert run("remove") == 0
+    assert not desktop_file.exists()

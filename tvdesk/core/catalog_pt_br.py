@@ -207,4 +207,171 @@ PT_BR: dict[str, str] = {
     "'{text}' is too long to be a phone number.":
         "'{text}' é longo demais para ser um número de telefone.",
     "'{text}' is not a valid phone number.": "'{text}' não é um número de telefone válido.",
+    # --- phone numbers (extraction) -------------------------------------------------
+    "'{text}' is a SIP address, not a phone number.":
+        "'{text}' é um endereço SIP, não um número de telefone.",
+    "The text has characters that are never part of a phone number, such as ; | ` or $(. "
+    "Copy just the number.":
+        "O texto tem caracteres que nunca fazem parte de um número de telefone, como ; | ` ou $(. "
+        "Copie só o número.",
+    "No valid phone number was found in '{text}'.":
+        "Nenhum número de telefone válido foi encontrado em '{text}'.",
+    "'{text}' has more than one phone number; copy just the one to call.":
+        "'{text}' tem mais de um número de telefone; copie só o que você quer ligar.",
+    "The text has hidden control characters; type the number or copy it again.":
+        "O texto tem caracteres de controle ocultos; digite o número ou copie-o de novo.",
+    "The text has digits or symbols that only look like 0-9 (such as Arabic-Indic or "
+    "full-width ones); type the number with plain digits.":
+        "O texto tem dígitos ou símbolos que só se parecem com 0-9 (como os arábicos ou os "
+        "de largura total); digite o número com dígitos comuns.",
+    # --- desktop integration ---
+    "{tool} did not finish within {seconds} seconds.":
+        "{tool} não terminou em {seconds} segundos.",
+    "Could not run {tool}: {reason}": "Não foi possível executar {tool}: {reason}",
+    "{tool} failed (exit status {status}). {message}":
+        "{tool} falhou (código de saída {status}). {message}",
+    "Wrote {path}.": "Gravado {path}.",
+    "Desktop entry: {path}": "Atalho do tvdesk: {path}",
+    "There is no tvdesk desktop entry in {folder}.": "Não há atalho do tvdesk em {folder}.",
+    "Set tvdesk as the default for tel: and callto: links with xdg-mime.":
+        "O tvdesk agora é o padrão para links tel: e callto: (via xdg-mime).",
+    "Your desktop still prefers another program; choose tvdesk for tel: links in its "
+    "Default Applications settings.":
+        "Seu ambiente de trabalho ainda prefere outro programa; escolha o tvdesk para links "
+        "tel: nas configurações de aplicativos padrão.",
+    "Removed {path}.": "Removido {path}.",
+    "Removed tvdesk from the default programs in {path}.":
+        "O tvdesk foi retirado dos programas padrão em {path}.",
+    "tvdesk was not registered for tel: and callto: links; nothing to remove.":
+        "O tvdesk não estava registrado para links tel: e callto:; nada a remover.",
+    "{scheme}: links open in tvdesk.": "{scheme}: os links abrem no tvdesk.",
+    "Could not update {path}: {reason}": "Não foi possível atualizar {path}: {reason}",
+    "Could not write {path}: {reason}": "Não foi possível gravar {path}: {reason}",
+    "{scheme}: links open with {program}.": "{scheme}: os links abrem com {program}.",
+    "{scheme}: no program is set to open these links.":
+        "{scheme}: nenhum programa está definido para abrir esses links.",
+    "xdg-mime did not work, so tvdesk wrote the defaults into {path} itself.":
+        "O xdg-mime não funcionou; o próprio tvdesk gravou os padrões em {path}.",
+    "xdg-mime is not installed (package xdg-utils), so tvdesk wrote the defaults into "
+    "{path} itself.":
+        "O xdg-mime não está instalado (pacote xdg-utils); o próprio tvdesk gravou os "
+        "padrões em {path}.",
+    "Could not remove {path}: {reason}": "Não foi possível remover {path}: {reason}",
+    "On macOS, tvdesk.app declares tel: and callto: in its Info.plist; macOS registers it "
+    "when the app is in Applications. Choose tvdesk as the app for calls in FaceTime > "
+    "Settings > Default for calls.":
+        "No macOS, o tvdesk.app declara tel: e callto: no seu Info.plist; o macOS o registra "
+        "quando o app está em Aplicativos. Escolha o tvdesk como app para chamadas em "
+        "FaceTime > Ajustes > Padrão para chamadas.",
+    "tvdesk cannot tell from here whether macOS uses it for these links.":
+        "O tvdesk não consegue saber daqui se o macOS o usa para esses links.",
+    "Nothing to install on macOS: copy tvdesk.app to Applications.":
+        "Nada a instalar no macOS: copie o tvdesk.app para Aplicativos.",
+    "Nothing to remove on macOS: move tvdesk.app to the Trash to stop it handling links.":
+        "Nada a remover no macOS: mova o tvdesk.app para o Lixo para que ele deixe de "
+        "abrir links.",
+    "tvdesk runs from {bundle}; its Info.plist declares tel: and callto: links.":
+        "O tvdesk roda a partir de {bundle}; o Info.plist dele declara links tel: e callto:.",
+    "This tvdesk is not running from tvdesk.app, so macOS cannot send tel: and callto: "
+    "links to it.":
+        "Este tvdesk não está rodando a partir do tvdesk.app, então o macOS não pode "
+        "enviar links tel: e callto: para ele.",
+    "tvdesk is registered for tel: and callto: links for this Windows user.":
+        "O tvdesk está registrado para links tel: e callto: para este usuário do Windows.",
+    "Windows asks you to confirm the choice: open Settings > Apps > Default apps ({uri}), "
+    "pick tvdesk, and choose it for TEL and CALLTO.":
+        "O Windows pede que você confirme a escolha: abra Configurações > Aplicativos > "
+        "Aplicativos padrão ({uri}), escolha o tvdesk e selecione-o para TEL e CALLTO.",
+    "Removed tvdesk's registration for tel: and callto: links.":
+        "O registro do tvdesk para links tel: e callto: foi removido.",
+    "Could not read the Windows registry: {reason}":
+        "Não foi possível ler o registro do Windows: {reason}",
+    "tvdesk's registration is incomplete or points at another copy of tvdesk; run "
+    "'tvdesk integrate install' again.":
+        "O registro do tvdesk está incompleto ou aponta para outra cópia do tvdesk; rode "
+        "'tvdesk integrate install' de novo.",
+    "tvdesk is not registered for tel: and callto: links.":
+        "O tvdesk não está registrado para links tel: e callto:.",
+    "Could not write to the Windows registry: {reason}":
+        "Não foi possível gravar no registro do Windows: {reason}",
+    "Could not change the Windows registry: {reason}":
+        "Não foi possível alterar o registro do Windows: {reason}",
+    "{scheme}: left {key} alone; another program handles these links now.":
+        "{scheme}: {key} ficou como estava; outro programa abre esses links agora.",
+    # --- dialling from anywhere: clipboard, links, confirmation, quick dial ---
+    "make tvdesk the handler of tel: and callto: links":
+        "faz do tvdesk o programa que abre links tel: e callto:",
+    "call the number on the clipboard of the running app":
+        "liga para o número na área de transferência do app aberto",
+    "dial without asking for confirmation (scripts, CRM integrations)":
+        "disca sem pedir confirmação (scripts, integrações com CRM)",
+    "the number on the clipboard": "o número da área de transferência",
+    "tvdesk asks you to confirm the call to {number}.":
+        "O tvdesk pede que você confirme a ligação para {number}.",
+    "give a number or --clipboard, not both": "informe um número ou --clipboard, não os dois",
+    "give the number to call, or --clipboard": "informe o número para ligar, ou --clipboard",
+    "a link must be the last argument; nothing may follow it":
+        "um link precisa ser o último argumento; nada pode vir depois dele",
+    "a link cannot be combined with a command": "um link não pode ser combinado com um comando",
+    "another tvdesk holds the lock but does not answer; if it hangs, end it and start again.":
+        "outro tvdesk está com a trava mas não responde; se estiver travado, encerre-o e "
+        "abra de novo.",
+    "Redial last": "Rediscar o último",
+    "Clear history": "Limpar histórico",
+    "Recent calls": "Ligações recentes",
+    "Favourites": "Favoritos",
+    "Ask before calling a number from a link, the hotkey or the command line":
+        "Perguntar antes de ligar para um número vindo de um link, do atalho ou da linha "
+        "de comando",
+    "Global hotkey: call the number on the clipboard":
+        "Atalho global: ligar para o número da área de transferência",
+    "Phone numbers from": "Números de telefone de",
+    "Recent calls kept": "Ligações recentes guardadas",
+    "Name": "Nome",
+    "Number": "Número",
+    "Favourite {number} needs a name.": "O favorito {number} precisa de um nome.",
+    "Favourite {name}: {reason}": "Favorito {name}: {reason}",
+    "The clipboard holds no number to call.": "A área de transferência não tem número para ligar.",
+    "No calls yet.": "Nenhuma ligação ainda.",
+    "The settings file was damaged and has been set aside ({path}); tvdesk "
+    "restored the last good copy.":
+        "O arquivo de configurações estava danificado e foi guardado à parte ({path}); o "
+        "tvdesk restaurou a última cópia boa.",
+    "Could not save the call history: {reason}":
+        "Não foi possível salvar o histórico de ligações: {reason}",
+    "These settings cannot be saved; the last saved ones stay.":
+        "Estas configurações não podem ser salvas; ficam as últimas salvas.",
+    "The call history file was damaged and has been set aside; older calls may be missing.":
+        "O arquivo do histórico de ligações estava danificado e foi guardado à parte; "
+        "ligações antigas podem faltar.",
+    "Call the number on the clipboard": "Ligar para o número da área de transferência",
+    "Call {number}": "Ligar para {number}",
+    "Redial {number}": "Rediscar {number}",
+    "Calls from outside tvdesk need a confirmation, and none can be shown.":
+        "Ligações vindas de fora do tvdesk precisam de confirmação, e nenhuma pode ser "
+        "mostrada.",
+    "Call cancelled.": "Ligação cancelada.",
+    "{number} — {when} · ext. {ramal}": "{number} — {when} · ramal {ramal}",
+    "Wayland does not let applications register global hotkeys. Bind a shortcut "
+    "to 'tvdesk dial --clipboard' in your desktop's keyboard settings instead.":
+        "O Wayland não deixa aplicativos registrarem atalhos globais. Crie um atalho para "
+        "'tvdesk dial --clipboard' nas configurações de teclado do seu desktop.",
+    "Global hotkeys need a graphical (X11) session.":
+        "Atalhos globais precisam de uma sessão gráfica (X11).",
+    "Global hotkeys are not available on this system.":
+        "Atalhos globais não estão disponíveis neste sistema.",
+    "'{keys}' cannot be a global hotkey: use a modifier plus a key, e.g. Ctrl+Alt+D.":
+        "'{keys}' não pode ser um atalho global: use um modificador e uma tecla, ex.: "
+        "Ctrl+Alt+D.",
+    "The hotkey {keys} could not be registered.": "O atalho {keys} não pôde ser registrado.",
+    "a link": "um link",
+    "the command line": "a linha de comando",
+    "the clipboard hotkey": "o atalho da área de transferência",
+    "the clipboard": "a área de transferência",
+    "Confirm call — tvdesk": "Confirmar ligação — tvdesk",
+    "Call {number}?": "Ligar para {number}?",
+    "From extension {ramal}. The number came from {source}.":
+        "Pelo ramal {ramal}. O número veio de {source}.",
+    "This is a premium-rate number: calls to it cost more.":
+        "Este é um número de tarifa especial: ligações para ele custam mais.",
 }

@@ -58,9 +58,9 @@ def current_language() -> str:
     return _language
 
 
-def _(message: str, **values: object) -> str:
-    """The person's-language version of `message`, with `{name}` fields filled in."""
-    text = PT_BR.get(message, message) if _language == "pt_BR" else message
+def _(msgid: str, /, **values: object) -> str:
+    """The person's-language version of `msgid`, with `{name}` fields filled in."""
+    text = PT_BR.get(msgid, msgid) if _language == "pt_BR" else msgid
     return text.format(**values) if values else text
 
 

@@ -2,11 +2,18 @@
 
 Google's libphonenumber rules via `phonenumbers`, Brazil by default. The API
 documents E.164 for `ligar_para`; internal extensions (3-4 digits) go as they are.
+
+Two ways in:
+* the whole text is a number (optionally a `tel:`/`callto:`/`sip:` URI): parsed
+  strictly, so typos are refused with a precise reason;
+* the text is a sentence or a labelled number ("Cel: (11) 98765-4321"): the single
+  valid number in it is used; none, or two different ones, is refused.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import phonenumbers
@@ -15,9 +22,38 @@ from tvdesk.core.errors import InvalidPhoneNumberError
 from tvdesk.core.i18n import _
 
 DEFAULT_REGION = "BR"
-_SCHEMES = re.compile(r"^\s*(tel|callto|sip):(//)?", re.IGNORECASE)
+# Longer than any clipboard text with one number in it; checked before any regex or
+# PhoneNumberMatcher work so a pasted 100 KB document is refused at once.
+MAX_INPUT_CHARS = 1000
+
+_SCHEME = re.compile(r"^\s*(tel|callto|sips?):(//)?", re.IGNORECASE)
 _EXTENSION = re.compile(r"[0-9]{3,4}")
-_ALLOWED = re.compile(r"^[0-9 ()+\-./]+$")
+_PLAIN = re.compile(r"[0-9 ()+\-./]+")
+_LETTER = re.compile(r"[^\W\d_]")
+# A letter touching a digit ("9876A", "0800-FLOWERS"): a typo or a vanity number,
+# not a label such as "Cel:" in front of a number.
+_LETTER_IN_NUMBER = re.compile(r"[0-9][-.]?[^\W\d_]|[^\W\d_][-.]?[0-9]")
+# Shell syntax has no business in a phone number; refusing it (without quoting it)
+# keeps pasted commands out of messages and logs.
+_SHELL = re.compile(r"[`|\\;]|\$[({]|&&")
+# Brazilian numbers that are not phones but can parse as one ("119.876.543-21" is
+# a CPF, yet also (11) 98765-4321): blanked out before looking for numbers in text.
+_NOT_PHONES = re.compile(
+    r"(?<![0-9])(?:"
+    r"[0-9]{3}\.[0-9]{3}\.[0-9]{3}-[0-9]{2}"                # CPF
+    r"|[0-9]{2}\.[0-9]{3}\.[0-9]{3}/[0-9]{4}-[0-9]{2}"     # CNPJ
+    r"|[0-9]{5}-[0-9]{3}"                                  # CEP
+    r"|[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}"                   # date
+    r")(?![0-9])"
+    r"|R\$\s*[0-9][0-9.,]*"                                # money
+)
+# Unicode dashes people (and word processors) put between digit groups.
+_DASHES = str.maketrans({ch: "-" for ch in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63"})
+# Invisible marks that copy-paste adds around numbers (WhatsApp wraps them in LRE/PDF);
+# they cannot reorder digits, so they are dropped. Right-to-left controls are not here:
+# they can make digits show in another order, so they are refused with other controls.
+_HARMLESS_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+                                              "\u200e\u202a\u202c\u202d\u2066\u2069"))
 
 
 @dataclass(frozen=True)
@@ -27,44 +63,154 @@ class DialTarget:
     api_value: str
     display: str
     is_extension: bool = False
+    is_premium_rate: bool = False  # e.g. Brazilian 0900 numbers: the caller pays extra
+    region_code: str = ""  # "BR", "US", ...; empty for extensions
 
 
 def normalize(text: str, region: str = DEFAULT_REGION) -> DialTarget:
-    raw = _SCHEMES.sub("", text or "").strip()
-    raw = raw.split(";")[0]  # tel: URI parameters such as ;ext= or ;phone-context=
-    raw = " ".join(raw.split())  # tabs, newlines and odd spaces count as one space
-    if not raw:
+    """The one number in `text`, or InvalidPhoneNumberError saying what is wrong."""
+    text = text or ""
+    if len(text) > MAX_INPUT_CHARS:
+        raise InvalidPhoneNumberError(_("'{text}' is too long to be a phone number.",
+                                        text=_shorten(text)))
+    text = text.translate(_DASHES).translate(_HARMLESS_INVISIBLE)
+    _refuse_hidden_and_lookalike(text)
+    region = (region or DEFAULT_REGION).upper()
+
+    uri = _SCHEME.match(text)
+    if uri:
+        rest = text[uri.end():]
+        if uri.group(1).lower().startswith("sip") and "@" in rest:
+            raise InvalidPhoneNumberError(_("'{text}' is a SIP address, not a phone number.",
+                                            text=_shorten(text)))
+        text = rest.split(";")[0]  # URI parameters such as ;ext= or ;phone-context=
+    if _SHELL.search(text):
+        raise InvalidPhoneNumberError(_("The text has characters that are never part of a "
+                                        "phone number, such as ; | ` or $(. Copy just the number."))
+    text = " ".join(text.split()).rstrip(".,:!?")  # odd spaces, and the sentence's period
+    if not text:
         raise InvalidPhoneNumberError(_("There is no number to call."))
-    if any(ch.isalpha() for ch in raw):
+    if not re.search(r"[0-9]", _NOT_PHONES.sub(" ", text)):  # e.g. only a CPF or a date
+        raise InvalidPhoneNumberError(_("No valid phone number was found in '{text}'.",
+                                        text=_shorten(text)))
+    # A URI holds only a number; so does text without letters or pictographs.
+    if uri or not (_LETTER.search(text) or any(unicodedata.category(ch) == "So" for ch in text)):
+        return _whole_text(text, region)
+    return _number_in_text(text, region)
+
+
+def find_dialable(text: str, region: str = DEFAULT_REGION) -> DialTarget | None:
+    """Like normalize(), but None instead of an error: for peeking at the clipboard."""
+    try:
+        return normalize(text, region)
+    except Exception:  # noqa: BLE001 - a clipboard peek must never break the caller
+        return None
+
+
+def _whole_text(raw: str, region: str) -> DialTarget:
+    """The text is meant to be exactly one number: parse strictly, explain failures."""
+    if _LETTER.search(raw):
         raise InvalidPhoneNumberError(_("'{text}' has letters; a phone number has only digits.",
                                         text=_shorten(raw)))
-    if not _ALLOWED.match(raw):
-        raise InvalidPhoneNumberError(_("'{text}' is not a phone number.", text=_shorten(raw)))
     digits = re.sub(r"[^0-9]", "", raw)
-    if _EXTENSION.fullmatch(digits) and not raw.lstrip().startswith("+"):
+    if _PLAIN.fullmatch(raw) and _EXTENSION.fullmatch(digits) and not raw.startswith("+"):
         return DialTarget(api_value=digits, display=digits, is_extension=True)
     if len(digits) < 8:
         raise InvalidPhoneNumberError(_("'{text}' is too short to be a phone number.",
                                         text=_shorten(raw)))
+    found, covered = _find_numbers(raw, region)
+    if len(found) > 1:
+        raise _two_numbers(raw)
+    if not _PLAIN.fullmatch(raw):  # "#11987654321", "11 98765*4321": keypad codes, not numbers
+        raise InvalidPhoneNumberError(_("'{text}' is not a phone number.", text=_shorten(raw)))
+    if len(found) == 1 and covered == len(digits):  # the same number, maybe twice
+        return _target(found[0], region)
     if len(digits) > 15:
         raise InvalidPhoneNumberError(_("'{text}' is too long to be a phone number.",
                                         text=_shorten(raw)))
-    try:
-        parsed = phonenumbers.parse(raw, region)
-    except phonenumbers.NumberParseException:
-        raise InvalidPhoneNumberError(_("'{text}' is not a phone number.",
-                                        text=_shorten(raw))) from None
+    parsed = _parse(raw, region)
+    if (parsed is None or not phonenumbers.is_valid_number(parsed)) and raw.startswith("00"):
+        # "00 44 20 ..." from Brazil: the real prefix needs a carrier ("0021 44 ..."), but
+        # people type the international 00 alone, so read it as "+".
+        parsed = _parse("+" + raw[2:], region)
+    if parsed is None:
+        raise InvalidPhoneNumberError(_("'{text}' is not a phone number.", text=_shorten(raw)))
     if not phonenumbers.is_valid_number(parsed):
         raise InvalidPhoneNumberError(_("'{text}' is not a valid phone number.",
                                         text=_shorten(raw)))
-    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-    same_country = phonenumbers.region_code_for_number(parsed) == region.upper()
+    return _target(parsed, region)
+
+
+def _number_in_text(text: str, region: str) -> DialTarget:
+    """A sentence or a labelled number: exactly one valid number must be in it."""
+    found, _covered = _find_numbers(_NOT_PHONES.sub(" ", text), region)
+    if len(found) > 1:
+        raise _two_numbers(text)
+    if found:
+        return _target(found[0], region)
+    if _LETTER_IN_NUMBER.search(text):  # "11 9876A-4321", "1-800-FLOWERS"
+        raise InvalidPhoneNumberError(_("'{text}' has letters; a phone number has only digits.",
+                                        text=_shorten(text)))
+    raise InvalidPhoneNumberError(_("No valid phone number was found in '{text}'.",
+                                    text=_shorten(text)))
+
+
+def _find_numbers(text: str, region: str) -> tuple[list[phonenumbers.PhoneNumber], int]:
+    """The different valid numbers in `text`, and how many digits they span."""
+    found: dict[str, phonenumbers.PhoneNumber] = {}
+    covered = 0
+    # VALID leniency skips dates, numbers glued to letters ("abc8005001234") and
+    # numbers after a currency sign; it also reads Brazilian carrier codes (015 11 ...).
+    for match in phonenumbers.PhoneNumberMatcher(text, region,
+                                                 leniency=phonenumbers.Leniency.VALID):
+        e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+        found.setdefault(e164, match.number)
+        covered += sum(ch.isdigit() for ch in match.raw_string)
+    return list(found.values()), covered
+
+
+def _parse(raw: str, region: str) -> phonenumbers.PhoneNumber | None:
+    try:
+        return phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return None
+
+
+def _target(parsed: phonenumbers.PhoneNumber, region: str) -> DialTarget:
+    number_region = phonenumbers.region_code_for_number(parsed) or ""
     display = phonenumbers.format_number(
         parsed,
-        phonenumbers.PhoneNumberFormat.NATIONAL if same_country
+        phonenumbers.PhoneNumberFormat.NATIONAL if number_region == region
         else phonenumbers.PhoneNumberFormat.INTERNATIONAL,
     )
-    return DialTarget(api_value=e164, display=display)
+    return DialTarget(
+        api_value=phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164),
+        display=display,
+        is_premium_rate=(phonenumbers.number_type(parsed)
+                         == phonenumbers.PhoneNumberType.PREMIUM_RATE),
+        region_code=number_region,
+    )
+
+
+def _two_numbers(text: str) -> InvalidPhoneNumberError:
+    return InvalidPhoneNumberError(_("'{text}' has more than one phone number; "
+                                     "copy just the one to call.", text=_shorten(text)))
+
+
+def _refuse_hidden_and_lookalike(text: str) -> None:
+    """Refuse what could make the dialled number differ from the one people see."""
+    for ch in text:
+        if ch.isspace():
+            continue
+        if unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs"):
+            raise InvalidPhoneNumberError(_("The text has hidden control characters; "
+                                            "type the number or copy it again."))
+        # Arabic-Indic, full-width and other digits look like (or stand for) 0-9, but
+        # converting them silently would dial something people did not check.
+        if not ch.isascii() and (unicodedata.category(ch) == "Nd" or "\uff01" <= ch <= "\uff5e"):
+            raise InvalidPhoneNumberError(_("The text has digits or symbols that only look "
+                                            "like 0-9 (such as Arabic-Indic or full-width "
+                                            "ones); type the number with plain digits."))
 
 
 def _shorten(text: str, limit: int = 40) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QObject, Signal
 
@@ -29,16 +29,36 @@ log = logging.getLogger("tvdesk.calls")
 class DialRequest:
     ramal: str | None = None   # None: the default extension
     number: str | None = None  # as typed or copied; None: just open the phone
+    source: str = "app"        # app | clipboard | link | hotkey | cli
+    confirmed: bool = False    # the person (or `tvdesk dial --yes`) already said yes
+
+    def needs_confirmation(self, target: DialTarget | None, confirm_setting: bool) -> bool:
+        """Numbers from outside are shown before dialling; premium-rate ones from links always."""
+        if target is None or self.confirmed or self.source in ("app", "clipboard"):
+            return False
+        return confirm_setting or (self.source == "link" and target.is_premium_rate)
+
+
+@dataclass(frozen=True)
+class StartedCall:
+    ramal: str
+    target: DialTarget
+
+
+# (target, ramal, source, answer) -> shows the question; answer(True) dials.
+AskConfirmation = Callable[[DialTarget, str, str, Callable[[bool], None]], None]
 
 
 class CallManager(QObject):
     message = Signal(str, bool)        # text for people, is_error
     window_opened = Signal(object)     # PhoneWindow
     window_closed = Signal(str)        # ramal
+    call_started = Signal(object)      # StartedCall, once the API gave a webphone URL
     busy_changed = Signal(bool)
 
     def __init__(self, paths: AppPaths, account: Account, settings: Settings,
                  save_settings: Callable[[], None], runner: BackgroundRunner,
+                 ask_confirmation: AskConfirmation | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.paths = paths
@@ -46,7 +66,9 @@ class CallManager(QObject):
         self.settings = settings
         self._save_settings = save_settings
         self._runner = runner
+        self._ask_confirmation = ask_confirmation
         self._profile = None
+        self.last_dial_asked = False   # whether the last dial() waits for the person's yes
         self.windows: dict[str, object] = {}
         self._pending = 0
 
@@ -56,11 +78,29 @@ class CallManager(QObject):
 
     def dial(self, request: DialRequest) -> bool:
         """Start a call; False (and a message) when it cannot even start."""
+        self.last_dial_asked = False
         try:
             ramal, target = self._validate(request)
         except TvdeskError as error:
             self.message.emit(error.user_message(), True)
             return False
+        if request.needs_confirmation(target, self.settings.confirm_external_dials):
+            if self._ask_confirmation is None:
+                self.message.emit(_("Calls from outside tvdesk need a confirmation, and "
+                                    "none can be shown."), True)
+                return False
+            log.info("asking before dialling a number from %s", request.source)
+
+            def answered(yes: bool) -> None:
+                if yes:
+                    self.dial(replace(request, confirmed=True))
+                else:
+                    log.info("the person declined a call from %s", request.source)
+                    self.message.emit(_("Call cancelled."), False)
+
+            self._ask_confirmation(target, ramal, request.source, answered)
+            self.last_dial_asked = True
+            return True
         existing = self.windows.get(ramal)
         if existing is not None and existing.in_call():
             existing.show()
@@ -83,11 +123,12 @@ class CallManager(QObject):
         self.message.emit(_("Calling {number} from extension {ramal}…", number=shown, ramal=ramal)
                           if target else _("Opening extension {ramal}…", ramal=ramal), False)
         self._set_pending(+1)
-        self._runner.run(
-            fetch,
-            lambda url: self._open_window(url, ramal, shown, fechar_fim),
-            self._on_failure,
-        )
+        def opened(url: str) -> None:
+            self._open_window(url, ramal, shown, fechar_fim)
+            if target is not None:
+                self.call_started.emit(StartedCall(ramal, target))
+
+        self._runner.run(fetch, opened, self._on_failure)
         return True
 
     def _validate(self, request: DialRequest) -> tuple[str, DialTarget | None]:
@@ -101,7 +142,8 @@ class CallManager(QObject):
             ramal = default.ramal
         if not is_valid_ramal(ramal):
             raise InvalidExtensionError(ramal)
-        target = normalize(request.number) if request.number and request.number.strip() else None
+        target = normalize(request.number, self.settings.region) \
+            if request.number and request.number.strip() else None
         return ramal, target
 
     def _on_failure(self, error: TvdeskError) -> None:

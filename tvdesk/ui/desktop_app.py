@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -11,16 +12,22 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tvdesk.core.account import Account, start_demo_account
 from tvdesk.core.errors import KeyringUnavailableError, TvdeskError
+from tvdesk.core.history import CallHistory, CallRecord
 from tvdesk.core.i18n import _
 from tvdesk.core.paths import AppPaths
+from tvdesk.core.phone_numbers import DialTarget, find_dialable
 from tvdesk.core.settings import Settings, SettingsStore
 from tvdesk.core.token_store import TokenStore
 from tvdesk.ui.background import BackgroundRunner
-from tvdesk.ui.calls import CallManager, DialRequest
+from tvdesk.ui.calls import CallManager, DialRequest, StartedCall
+from tvdesk.ui.confirm_dial import ConfirmDialBox
+from tvdesk.ui.hotkey import GlobalHotkey
 from tvdesk.ui.main_window import MainWindow
 from tvdesk.ui.tray import TrayController
 
 log = logging.getLogger("tvdesk.app")
+
+MAX_CLIPBOARD_CHARS = 1000  # a whole document on the clipboard is not a number
 
 
 class DesktopApp(QObject):
@@ -39,17 +46,25 @@ class DesktopApp(QObject):
         self.settings = self._load_settings(account.settings_store)
         self.use_tray = TrayController.available() if use_tray is None else use_tray
 
-        self.calls = CallManager(paths, account, self.settings, self.save_settings, self.runner, self)
+        self.history = self._load_history()
+        self.calls = CallManager(paths, account, self.settings, self.save_settings, self.runner,
+                                 self.ask_confirmation, self)
+        self.clipboard_target: DialTarget | None = None
+        self._confirm_boxes: list[ConfirmDialBox] = []
+        self.hotkey = GlobalHotkey(self)
+        self.hotkey.triggered.connect(lambda: self.dial_clipboard(source="hotkey"))
         self.main_window = MainWindow()
         self.main_window.restore_geometry_from(self.settings.main_window_geometry)
         self.tray = TrayController(self) if self.use_tray else None
         # Without a tray the main window is home: closing it quits, and so does the last window.
         qapp.setQuitOnLastWindowClosed(False)
         self._wire()
+        self._on_clipboard_changed()
         self.refresh()
         if self.tray is not None:
             self.tray.show()
         self._import_if_empty()
+        self._apply_hotkey()
 
     # --- wiring -------------------------------------------------------------------
 
@@ -63,18 +78,104 @@ class DesktopApp(QObject):
         window.close_requested.connect(self._on_main_window_close)
         self.calls.message.connect(self.show_message)
         self.calls.busy_changed.connect(window.set_busy)
+        self.calls.call_started.connect(self._remember_call)
+        self.qapp.clipboard().dataChanged.connect(self._on_clipboard_changed)
+        window.redial_requested.connect(self.redial_last)
+        window.clear_history_requested.connect(self.clear_history)
+        window.quick_dial_requested.connect(lambda ramal, number: self.calls.dial(
+            DialRequest(ramal=ramal or None, number=number)))
         if self.tray is not None:
             self.tray.dial_extension.connect(lambda ramal: self.calls.dial(DialRequest(ramal=ramal)))
             self.tray.show_main.connect(self.show_main_window)
             self.tray.open_settings.connect(self.open_settings)
             self.tray.enter_token.connect(self.open_token_dialog)
             self.tray.quit_requested.connect(self.quit)
+            self.tray.dial_clipboard.connect(lambda: self.dial_clipboard(source="clipboard"))
+            self.tray.redial_last.connect(self.redial_last)
+            self.tray.clear_history.connect(self.clear_history)
+            self.tray.quick_dial.connect(lambda ramal, number: self.calls.dial(
+                DialRequest(ramal=ramal or None, number=number)))
 
     def refresh(self) -> None:
         has_token = bool(self.account.token)
+        recent = self.history.entries()
         self.main_window.apply(self.settings, self.account.demo, has_token)
+        self.main_window.show_quick_dial(self.settings.favourites, recent, self.settings.region)
         if self.tray is not None:
-            self.tray.rebuild(self.settings, self.account.demo, has_token)
+            self.tray.rebuild(self.settings, self.account.demo, has_token, recent=recent,
+                              clipboard=self.clipboard_target)
+
+    # --- quick dial: clipboard, history, favourites ---------------------------------
+
+    def _on_clipboard_changed(self) -> None:
+        text = self.qapp.clipboard().text() or ""
+        target = find_dialable(text[:MAX_CLIPBOARD_CHARS], self.settings.region)
+        if target != self.clipboard_target:
+            self.clipboard_target = target
+            if self.tray is not None:
+                self.tray.set_clipboard_target(target)
+
+    def dial_clipboard(self, source: str, ramal: str | None = None, confirmed: bool = False) -> bool:
+        text = self.qapp.clipboard().text() or ""
+        if not text.strip():
+            self.show_message(_("The clipboard holds no number to call."), True)
+            return False
+        return self.calls.dial(DialRequest(ramal=ramal, number=text[:MAX_CLIPBOARD_CHARS],
+                                           source=source, confirmed=confirmed))
+
+    def _load_history(self) -> CallHistory:
+        name = "history-demo.json" if self.account.demo else "history.json"
+        history = CallHistory(self.paths.data_dir / name, self.settings.history_limit)
+        history.load()
+        if history.load_problem:
+            QTimer.singleShot(0, lambda: self.show_message(
+                _("The call history file was damaged and has been set aside; "
+                  "older calls may be missing."), True))
+        return history
+
+    def _remember_call(self, call: StartedCall) -> None:
+        record = CallRecord(number=call.target.api_value, display=call.target.display,
+                            ramal=call.ramal, when=time.time())
+        try:
+            self.history.add(record)
+        except OSError as error:
+            log.warning("could not save the call history: %s", error.strerror)
+            self.show_message(_("Could not save the call history: {reason}",
+                                reason=error.strerror or "?"), True)
+        self.refresh()
+
+    def redial_last(self) -> None:
+        last = self.history.last()
+        if last is None:
+            self.show_message(_("No calls yet."), True)
+            return
+        self.calls.dial(DialRequest(ramal=last.ramal, number=last.number))
+
+    def clear_history(self) -> None:
+        try:
+            self.history.clear()
+        except OSError as error:
+            self.show_message(_("Could not save the call history: {reason}",
+                                reason=error.strerror or "?"), True)
+        self.refresh()
+
+    def _apply_hotkey(self) -> None:
+        if not self.settings.hotkey_enabled:
+            self.hotkey.stop()
+            return
+        problem = self.hotkey.start(self.settings.hotkey)
+        if problem:
+            self.show_message(problem, True)
+
+    def ask_confirmation(self, target: DialTarget, ramal: str, source: str,
+                         answer: Callable[[bool], None]) -> None:
+        box = ConfirmDialBox(target, ramal, source, answer,
+                             self.main_window if self.main_window.isVisible() else None)
+        self._confirm_boxes = [b for b in self._confirm_boxes if b.isVisible()] + [box]
+        box.ask()
+
+    def open_link(self, url: str) -> None:
+        self.calls.dial(DialRequest(number=url, source="link"))
 
     # --- settings -----------------------------------------------------------------
 
@@ -82,14 +183,20 @@ class DesktopApp(QObject):
         settings = store.load()
         if store.load_problem:
             where = str(store.set_aside_path) if store.set_aside_path else str(store.path)
-            QTimer.singleShot(0, lambda: self.show_message(
+            text = _("The settings file was damaged and has been set aside ({path}); tvdesk "
+                     "restored the last good copy.", path=where) \
+                if getattr(store, "restored_from_backup", False) else \
                 _("The settings file was damaged and has been set aside ({path}); "
-                  "tvdesk started with default settings.", path=where), True))
+                  "tvdesk started with default settings.", path=where)
+            QTimer.singleShot(0, lambda: self.show_message(text, True))
         return settings
 
     def save_settings(self) -> None:
         try:
             self.account.settings_store.save(self.settings)
+        except ValueError:
+            log.exception("refused to save settings that would not load back")
+            self.show_message(_("These settings cannot be saved; the last saved ones stay."), True)
         except OSError as error:
             log.warning("could not save settings: %s", error.strerror)
             self.show_message(_("Could not save the settings: {reason}",
@@ -98,6 +205,9 @@ class DesktopApp(QObject):
     def apply_settings(self, settings: Settings) -> None:
         api_changed = settings.api_base != self.settings.api_base
         self.settings = settings
+        self.history.set_limit(settings.history_limit)
+        self._apply_hotkey()
+        self._on_clipboard_changed()  # the region may have changed what counts as a number
         self.calls.set_account(self.account, settings)
         self.save_settings()
         if api_changed and not self.account.demo:
@@ -163,6 +273,7 @@ class DesktopApp(QObject):
         self.account.close()
         self.account = account
         self.settings = self._load_settings(account.settings_store)
+        self.history = self._load_history()
         self.calls.set_account(account, self.settings)
         self.refresh()
         self._import_if_empty()
@@ -211,10 +322,18 @@ class DesktopApp(QObject):
             return {"ok": True}
         ramal = request.get("ramal")
         number = request.get("number")
-        if not isinstance(ramal, (str, type(None))) or not isinstance(number, (str, type(None))):
+        source = request.get("source", "cli")
+        confirmed = request.get("confirmed", False)
+        if not isinstance(ramal, (str, type(None))) or not isinstance(number, (str, type(None))) \
+                or source not in ("cli", "link") or not isinstance(confirmed, bool):
             return {"ok": False, "error": "bad dial request"}
-        started = self.calls.dial(DialRequest(ramal=ramal, number=number))
-        return {"ok": started, "error": None if started else self.main_window.status_label.text()}
+        if request["command"] == "dial-clipboard":
+            started = self.dial_clipboard(source="cli", ramal=ramal, confirmed=confirmed)
+        else:
+            started = self.calls.dial(DialRequest(ramal=ramal, number=number, source=source,
+                                                  confirmed=confirmed))
+        return {"ok": started, "asked": started and self.calls.last_dial_asked,
+                "error": None if started else self.main_window.status_label.text()}
 
     def quit(self) -> None:
         if self._quitting:
@@ -222,6 +341,7 @@ class DesktopApp(QObject):
         self._quitting = True
         log.info("quitting")
         self.calls.close_all()
+        self.hotkey.stop()
         if self.tray is not None:
             self.tray.hide()
         self.runner.wait(3000)

@@ -12,15 +12,18 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from tvdesk.core.errors import InvalidPhoneNumberError
+from tvdesk.core.history import CallRecord
 from tvdesk.core.i18n import _
 from tvdesk.core.phone_numbers import normalize
-from tvdesk.core.settings import Settings
+from tvdesk.core.settings import Favourite, Settings
 from tvdesk.ui.icons import app_icon
+from tvdesk.ui.quick_dial_text import favourite_text, recent_text
 
 RAMAL_ROLE = Qt.ItemDataRole.UserRole
 
@@ -31,10 +34,14 @@ class MainWindow(QWidget):
     enter_token = Signal()
     import_extensions = Signal()
     close_requested = Signal()          # closing: hide (tray) or quit (no tray) is the owner's call
+    quick_dial_requested = Signal(str, str)   # ramal, number
+    redial_requested = Signal()
+    clear_history_requested = Signal()
 
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
+        self.region = "BR"
         self.setMinimumSize(360, 420)
 
         self.demo_banner = QFrame(objectName="demoBanner")
@@ -64,6 +71,27 @@ class MainWindow(QWidget):
         self.status_label = QLabel(objectName="statusLabel", wordWrap=True)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
+        self.recent_list = QListWidget(objectName="recentList")
+        self.recent_list.itemActivated.connect(self._dial_recent)
+        self.favourites_list = QListWidget(objectName="favouritesList")
+        self.favourites_list.itemActivated.connect(self._dial_favourite)
+        self.quick_tabs = QTabWidget(objectName="quickTabs")
+        recent_page = QWidget()
+        recent_layout = QVBoxLayout(recent_page)
+        recent_layout.setContentsMargins(0, 0, 0, 0)
+        recent_layout.addWidget(self.recent_list)
+        recent_buttons = QHBoxLayout()
+        self.redial_button = QPushButton(_("Redial last"), objectName="redialButton")
+        self.redial_button.clicked.connect(self.redial_requested.emit)
+        self.clear_history_button = QPushButton(_("Clear history"), objectName="clearHistoryButton")
+        self.clear_history_button.clicked.connect(self.clear_history_requested.emit)
+        recent_buttons.addWidget(self.redial_button)
+        recent_buttons.addStretch(1)
+        recent_buttons.addWidget(self.clear_history_button)
+        recent_layout.addLayout(recent_buttons)
+        self.quick_tabs.addTab(recent_page, _("Recent calls"))
+        self.quick_tabs.addTab(self.favourites_list, _("Favourites"))
+
         settings_button = QPushButton(_("Settings…"), objectName="settingsButton")
         settings_button.clicked.connect(self.open_settings.emit)
         self.import_button = QPushButton(_("Import from account"), objectName="importButton")
@@ -83,12 +111,14 @@ class MainWindow(QWidget):
         layout.addWidget(self.extension_list, 1)
         layout.addLayout(number_row)
         layout.addWidget(self.number_preview)
+        layout.addWidget(self.quick_tabs, 1)
         layout.addWidget(self.status_label)
         layout.addLayout(buttons)
 
     # --- state from the owner -------------------------------------------------------
 
     def apply(self, settings: Settings, demo: bool, has_token: bool) -> None:
+        self.region = settings.region
         self.setWindowIcon(app_icon(demo))
         self.setWindowTitle(_("tvdesk — demo (sandbox)") if demo else "tvdesk")
         self.demo_banner.setVisible(demo or not has_token)
@@ -112,6 +142,29 @@ class MainWindow(QWidget):
         if not has_extensions:
             self.show_status(_("No extensions yet: import them from the account or add one in "
                                "Settings."), error=False)
+
+    def show_quick_dial(self, favourites: list[Favourite], recent: list[CallRecord],
+                        region: str = "BR") -> None:
+        self.recent_list.clear()
+        for record in recent:
+            item = QListWidgetItem(recent_text(record))
+            item.setData(RAMAL_ROLE, (record.ramal, record.number))
+            self.recent_list.addItem(item)
+        self.redial_button.setEnabled(bool(recent))
+        self.clear_history_button.setEnabled(bool(recent))
+        self.favourites_list.clear()
+        for favourite in favourites:
+            item = QListWidgetItem(favourite_text(favourite.name, favourite.number, region))
+            item.setData(RAMAL_ROLE, favourite.number)
+            self.favourites_list.addItem(item)
+
+    def _dial_recent(self, item: QListWidgetItem) -> None:
+        ramal, number = item.data(RAMAL_ROLE)
+        self.quick_dial_requested.emit(ramal, number)
+
+    def _dial_favourite(self, item: QListWidgetItem) -> None:
+        # A favourite is called from the extension picked above (or the default).
+        self.quick_dial_requested.emit(self.selected_ramal() or "", item.data(RAMAL_ROLE))
 
     def restore_geometry_from(self, geometry: str) -> None:
         if geometry:
@@ -138,7 +191,7 @@ class MainWindow(QWidget):
             self.number_preview.clear()
             return
         try:
-            target = normalize(text)
+            target = normalize(text, self.region)
         except InvalidPhoneNumberError as error:
             self.number_preview.setStyleSheet("color: #b00020;")
             self.number_preview.setText(error.user_message())

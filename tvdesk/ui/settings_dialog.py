@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import copy
 
+import phonenumbers
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -13,8 +15,10 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
+    QKeySequenceEdit,
     QLabel,
     QPushButton,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -22,9 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from tvdesk.core.api import normalize_base_url
-from tvdesk.core.errors import InvalidInputError, TvdeskError
+from tvdesk.core.errors import InvalidInputError, InvalidPhoneNumberError, TvdeskError
 from tvdesk.core.i18n import _
-from tvdesk.core.settings import WEBPHONE_TYPES, Extension, Settings, is_valid_ramal
+from tvdesk.core.phone_numbers import normalize
+from tvdesk.core.settings import WEBPHONE_TYPES, Extension, Favourite, Settings, is_valid_ramal
+from tvdesk.ui.hotkey import hotkey_support
 from tvdesk.ui.token_dialog import api_base_combo, combo_api_base
 
 
@@ -38,7 +44,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.setWindowTitle(_("Settings — tvdesk"))
-        self.resize(520, 460)
+        self.resize(560, 720)
         self._settings = copy.deepcopy(settings)
 
         self.api_combo = api_base_combo(settings.api_base)
@@ -69,6 +75,39 @@ class SettingsDialog(QDialog):
         token_button.setEnabled(True)
         forget_button.setEnabled(not demo)
 
+        self.region_combo = QComboBox(objectName="regionCombo")
+        for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+            self.region_combo.addItem(region, region)
+        self.region_combo.setCurrentIndex(self.region_combo.findData(settings.region))
+        self.confirm_check = QCheckBox(
+            _("Ask before calling a number from a link, the hotkey or the command line"),
+            objectName="confirmCheck")
+        self.confirm_check.setChecked(settings.confirm_external_dials)
+        self.history_spin = QSpinBox(objectName="historySpin")
+        self.history_spin.setRange(1, 500)
+        self.history_spin.setValue(settings.history_limit)
+
+        self.favourites_table = QTableWidget(0, 2, objectName="favouritesTable")
+        self.favourites_table.setHorizontalHeaderLabels([_("Name"), _("Number")])
+        self.favourites_table.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.Stretch)
+        for favourite in settings.favourites:
+            self._append_favourite(favourite.name, favourite.number)
+        add_favourite = QPushButton(_("Add"), clicked=lambda: self._append_favourite("", ""))
+        remove_favourite = QPushButton(_("Remove"), clicked=lambda: self.favourites_table.removeRow(
+            self.favourites_table.currentRow()))
+
+        self.hotkey_check = QCheckBox(_("Global hotkey: call the number on the clipboard"),
+                                      objectName="hotkeyCheck")
+        self.hotkey_check.setChecked(settings.hotkey_enabled)
+        self.hotkey_edit = QKeySequenceEdit(QKeySequence(settings.hotkey), objectName="hotkeyEdit")
+        self.hotkey_note = QLabel(objectName="hotkeyNote", wordWrap=True)
+        support = hotkey_support()
+        if not support.available:
+            self.hotkey_check.setEnabled(False)
+            self.hotkey_edit.setEnabled(False)
+            self.hotkey_note.setText(support.reason)
+
         self.error_label = QLabel(objectName="settingsError", wordWrap=True)
         self.error_label.setStyleSheet("color: #b00020;")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -81,6 +120,14 @@ class SettingsDialog(QDialog):
         form.addRow(_("Webphone type"), self.tipo_combo)
         form.addRow("", self.fechar_fim_check)
         form.addRow(_("Default extension"), self.default_combo)
+        form.addRow(_("Phone numbers from"), self.region_combo)
+        form.addRow("", self.confirm_check)
+        form.addRow(_("Recent calls kept"), self.history_spin)
+        hotkey_row = QHBoxLayout()
+        hotkey_row.addWidget(self.hotkey_check)
+        hotkey_row.addWidget(self.hotkey_edit)
+        form.addRow("", hotkey_row)
+        form.addRow("", self.hotkey_note)
         row = QHBoxLayout()
         for button in (add, remove, import_button):
             row.addWidget(button)
@@ -95,6 +142,13 @@ class SettingsDialog(QDialog):
         layout.addWidget(QLabel(_("Extensions")))
         layout.addWidget(self.table, 1)
         layout.addLayout(row)
+        layout.addWidget(QLabel(_("Favourites")))
+        layout.addWidget(self.favourites_table, 1)
+        favourite_row = QHBoxLayout()
+        favourite_row.addWidget(add_favourite)
+        favourite_row.addWidget(remove_favourite)
+        favourite_row.addStretch(1)
+        layout.addLayout(favourite_row)
         layout.addLayout(token_row)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
@@ -104,6 +158,29 @@ class SettingsDialog(QDialog):
         self.table.insertRow(row)
         self.table.setItem(row, 0, QTableWidgetItem(ramal))
         self.table.setItem(row, 1, QTableWidgetItem(label))
+
+    def _append_favourite(self, name: str, number: str) -> None:
+        row = self.favourites_table.rowCount()
+        self.favourites_table.insertRow(row)
+        self.favourites_table.setItem(row, 0, QTableWidgetItem(name))
+        self.favourites_table.setItem(row, 1, QTableWidgetItem(number))
+
+    def _favourites(self, region: str) -> list[Favourite]:
+        favourites = []
+        for row in range(self.favourites_table.rowCount()):
+            cells = [self.favourites_table.item(row, column) for column in (0, 1)]
+            name, number = ((cell.text() if cell else "").strip() for cell in cells)
+            if not name and not number:
+                continue
+            if not name:
+                raise InvalidInputError(_("Favourite {number} needs a name.", number=number))
+            try:
+                normalize(number, region)
+            except InvalidPhoneNumberError as error:
+                raise InvalidInputError(_("Favourite {name}: {reason}", name=name,
+                                          reason=error.user_message())) from None
+            favourites.append(Favourite(name[:80], number))
+        return favourites
 
     def _add_row(self) -> None:
         self._append_row("", "")
@@ -149,6 +226,13 @@ class SettingsDialog(QDialog):
             settings.api_base = normalize_base_url(combo_api_base(self.api_combo))
         settings.tipo = self.tipo_combo.currentData()
         settings.fechar_fim = self.fechar_fim_check.isChecked()
+        settings.region = self.region_combo.currentData()
+        settings.confirm_external_dials = self.confirm_check.isChecked()
+        settings.history_limit = self.history_spin.value()
+        settings.favourites = self._favourites(settings.region)
+        settings.hotkey_enabled = self.hotkey_check.isChecked() and self.hotkey_check.isEnabled()
+        sequence = self.hotkey_edit.keySequence().toString(QKeySequence.SequenceFormat.PortableText)
+        settings.hotkey = sequence or settings.hotkey
         known = {e.ramal: e for e in self._settings.extensions}
         extensions: list[Extension] = []
         for ramal, label in self._rows():

@@ -6,9 +6,12 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
+from tvdesk.core.history import CallRecord
 from tvdesk.core.i18n import _
+from tvdesk.core.phone_numbers import DialTarget
 from tvdesk.core.settings import Settings
 from tvdesk.ui.icons import app_icon
+from tvdesk.ui.quick_dial_text import favourite_text, recent_text
 
 
 class TrayController(QObject):
@@ -17,6 +20,10 @@ class TrayController(QObject):
     open_settings = Signal()
     enter_token = Signal()
     quit_requested = Signal()
+    dial_clipboard = Signal()
+    redial_last = Signal()
+    clear_history = Signal()
+    quick_dial = Signal(str, str)  # ramal ("" = default), number
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -24,12 +31,27 @@ class TrayController(QObject):
         self.menu = QMenu()
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._on_activated)
+        self.clipboard_action = QAction(self)
+        self.clipboard_action.setObjectName("clipboardAction")
+        self.clipboard_action.triggered.connect(self.dial_clipboard.emit)
+        self.set_clipboard_target(None)
 
     @staticmethod
     def available() -> bool:
         return QSystemTrayIcon.isSystemTrayAvailable()
 
-    def rebuild(self, settings: Settings, demo: bool, has_token: bool) -> None:
+    def set_clipboard_target(self, target: DialTarget | None) -> None:
+        """The first entry follows the clipboard: "Call (48) 3283-0151", or disabled."""
+        if target is None:
+            self.clipboard_action.setText(_("Call the number on the clipboard"))
+            self.clipboard_action.setEnabled(False)
+        else:
+            self.clipboard_action.setText(_("Call {number}", number=target.display))
+            self.clipboard_action.setEnabled(True)
+
+    def rebuild(self, settings: Settings, demo: bool, has_token: bool,
+                recent: list[CallRecord] | None = None,
+                clipboard: DialTarget | None = None) -> None:
         self.icon.setIcon(app_icon(demo))
         self.icon.setToolTip(_("tvdesk — demo (sandbox)") if demo else "tvdesk")
         self.menu.clear()
@@ -37,6 +59,10 @@ class TrayController(QObject):
             banner = self.menu.addAction(_("Demo mode: calls go to the sandbox"))
             banner.setEnabled(False)
             self.menu.addSeparator()
+        self.set_clipboard_target(clipboard)
+        self.menu.addAction(self.clipboard_action)
+        self._add_quick_dial(settings, recent or [])
+        self.menu.addSeparator()
         default = settings.default_extension()
         if not settings.extensions:
             empty = self.menu.addAction(_("No extensions configured"))
@@ -59,6 +85,30 @@ class TrayController(QObject):
         self.menu.addAction(_("Settings…"), self.open_settings.emit)
         self.menu.addSeparator()
         self.menu.addAction(_("Quit"), self.quit_requested.emit)
+
+    def _add_quick_dial(self, settings: Settings, recent: list[CallRecord]) -> None:
+        if recent:
+            last = recent[0]
+            redial = self.menu.addAction(_("Redial {number}", number=last.display))
+            redial.setObjectName("redialAction")
+            redial.triggered.connect(self.redial_last.emit)
+        recent_menu = self.menu.addMenu(_("Recent calls"))
+        recent_menu.setObjectName("recentMenu")
+        recent_menu.setEnabled(bool(recent))
+        for record in recent:
+            action = recent_menu.addAction(recent_text(record))
+            action.triggered.connect(
+                lambda _=False, r=record: self.quick_dial.emit(r.ramal, r.number))
+        recent_menu.addSeparator()
+        recent_menu.addAction(_("Clear history"), self.clear_history.emit)
+        favourites_menu = self.menu.addMenu(_("Favourites"))
+        favourites_menu.setObjectName("favouritesMenu")
+        favourites_menu.setEnabled(bool(settings.favourites))
+        for favourite in settings.favourites:
+            action = favourites_menu.addAction(
+                favourite_text(favourite.name, favourite.number, settings.region))
+            action.triggered.connect(
+                lambda _=False, f=favourite: self.quick_dial.emit("", f.number))
 
     def show(self) -> None:
         self.icon.show()

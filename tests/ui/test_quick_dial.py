@@ -1,0 +1,127 @@
+"""Clipboard, confirmation, history and favourites in the composed app (pytest-qt)."""
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from tvdesk.core.account import Account
+from tvdesk.core.paths import resolve_paths
+from tvdesk.core.settings import Extension, Favourite, Settings, SettingsStore
+from tvdesk.core.token_store import TokenStore
+from tvdesk.ui.calls import DialRequest
+from tvdesk.ui.confirm_dial import ConfirmDialBox
+from tvdesk.ui.desktop_app import DesktopApp
+
+
+@pytest.fixture
+def app(qapp, qtbot, tmp_path, sandbox):
+    paths = resolve_paths(tmp_path / "home")
+    paths.ensure()
+    store = SettingsStore(paths.settings_file)
+    store.save(Settings(api_base=sandbox.base_url, extensions=[Extension("4000"), Extension("4001")],
+                        default_ramal="4000",
+                        favourites=[Favourite("Suporte TotalVoice", "(48) 3283-0151")]))
+    account = Account(api_base=sandbox.base_url, token=sandbox.token, demo=False,
+                      settings_store=store)
+    QApplication.clipboard().setText("")
+    desktop = DesktopApp(qapp, paths, account, TokenStore(environ={}), use_tray=True,
+                         exit_app=lambda code: None)
+    qtbot.addWidget(desktop.main_window)
+    yield desktop
+    desktop.quit()
+
+
+def webphone_calls(sandbox):
+    return [r for r in sandbox.requests if r.path.rstrip("/") == "/webphone"]
+
+
+def open_confirmations():
+    return [w for w in QApplication.topLevelWidgets()
+            if isinstance(w, ConfirmDialBox) and w.isVisible()]
+
+
+def test_the_tray_follows_the_clipboard(app, qtbot):
+    action = app.tray.clipboard_action
+    assert not action.isEnabled()
+    QApplication.clipboard().setText("Ligar para: (48) 3283-0151 amanhã")
+    qtbot.waitUntil(lambda: action.isEnabled(), timeout=3000)
+    assert action.text() == "Call (48) 3283-0151"
+    assert app.tray.menu.actions()[0] is action          # the first entry
+    QApplication.clipboard().setText("nothing to call here")
+    qtbot.waitUntil(lambda: not action.isEnabled(), timeout=3000)
+    assert action.text() == "Call the number on the clipboard"
+
+
+@pytest.mark.webengine
+def test_a_link_asks_first_and_dials_once_confirmed(app, qtbot, sandbox):
+    app.handle_instance_request({"command": "dial", "number": "tel:+55-48-3283-0151",
+                                 "source": "link"})
+    qtbot.waitUntil(lambda: len(open_confirmations()) == 1, timeout=3000)
+    box = open_confirmations()[0]
+    assert box.text() == "Call (48) 3283-0151?"
+    assert "extension 4000" in box.informativeText() and "a link" in box.informativeText()
+    assert webphone_calls(sandbox) == []                  # nothing goes out before the yes
+    with qtbot.waitSignal(app.calls.window_opened, timeout=10000):
+        qtbot.mouseClick(box.call_button, Qt.MouseButton.LeftButton)
+    assert [c.query["ligar_para"] for c in webphone_calls(sandbox)] == [["+554832830151"]]
+    assert app.history.last().number == "+554832830151"
+    assert app.tray.menu.findChild(type(app.tray.clipboard_action), "redialAction") is not None
+
+
+def test_a_declined_link_sends_nothing(app, qtbot, sandbox):
+    app.handle_instance_request({"command": "dial", "number": "callto:+5511987654321",
+                                 "source": "link"})
+    qtbot.waitUntil(lambda: len(open_confirmations()) == 1, timeout=3000)
+    open_confirmations()[0].reject()
+    qtbot.waitUntil(lambda: "cancelled" in app.main_window.status_label.text(), timeout=3000)
+    assert webphone_calls(sandbox) == []
+    assert app.history.entries() == []
+
+
+def test_a_premium_rate_link_asks_even_with_confirmation_off(app, qtbot, sandbox):
+    app.settings.confirm_external_dials = False
+    app.handle_instance_request({"command": "dial", "number": "tel:0900 123 4567",
+                                 "source": "link"})
+    qtbot.waitUntil(lambda: len(open_confirmations()) == 1, timeout=3000)
+    box = open_confirmations()[0]
+    assert "premium-rate" in box.informativeText()
+    box.reject()
+    assert webphone_calls(sandbox) == []
+
+
+def test_cli_with_yes_dials_without_asking_and_junk_is_refused(app, qtbot, sandbox):
+    reply = app.handle_instance_request({"command": "dial", "number": "11 9876A-4321",
+                                         "source": "cli"})
+    assert reply["ok"] is False and "letters" in reply["error"]
+    reply = app.handle_instance_request({"command": "dial", "number": "+554832830151",
+                                         "source": "cli", "confirmed": True})
+    assert reply == {"ok": True, "asked": False, "error": None}
+    qtbot.waitUntil(lambda: len(webphone_calls(sandbox)) == 1, timeout=5000)
+    assert open_confirmations() == []
+
+
+def test_unknown_dial_sources_are_refused(app):
+    reply = app.handle_instance_request({"command": "dial", "number": "4001", "source": "app",
+                                         "confirmed": True})
+    assert reply["ok"] is False
+
+
+@pytest.mark.webengine
+def test_history_redial_and_clear(app, qtbot, sandbox):
+    app.calls.dial(DialRequest(ramal="4001", number="(11) 98765-4321"))
+    qtbot.waitUntil(lambda: app.history.last() is not None, timeout=5000)
+    assert app.main_window.recent_list.count() == 1
+    assert "(11) 98765-4321" in app.main_window.recent_list.item(0).text()
+    assert "4001" in app.main_window.recent_list.item(0).text()
+    app.calls.close_all()
+    app.redial_last()
+    qtbot.waitUntil(lambda: len(webphone_calls(sandbox)) == 2, timeout=5000)
+    assert webphone_calls(sandbox)[1].query["ramal"] == ["4001"]
+    app.clear_history()
+    assert app.history.entries() == [] and app.main_window.recent_list.count() == 0
+
+
+def test_favourites_appear_in_the_tray_and_the_main_window(app):
+    texts = [a.text() for a in app.tray.menu.findChild(type(app.tray.menu), "favouritesMenu").actions()]
+    assert texts == ["Suporte TotalVoice — (48) 3283-0151"]
+    assert app.main_window.favourites_list.item(0).text() == "Suporte TotalVoice — (48) 3283-0151"
