@@ -98,3 +98,36 @@ def test_settings_dialog_refuses_a_bad_extension_and_stays_open(qtbot):
     assert accepted == []
     assert "'40a' is not an extension" in dialog.error_label.text()
     assert dialog.isVisible()
+
+
+def test_settings_dialog_edits_favourites_region_and_confirmation(qtbot):
+    from tvdesk.core.settings import Favourite
+
+    dialog = settings_dialog(qtbot, Settings(favourites=[Favourite("Suporte", "(48) 3283-0151")]))
+    dialog._append_favourite("Loja", "+1 650 253 0000")
+    dialog.confirm_check.setChecked(False)
+    dialog.history_spin.setValue(20)
+    result = dialog.collect()
+    assert [(f.name, f.number) for f in result.favourites] == [
+        ("Suporte", "(48) 3283-0151"), ("Loja", "+1 650 253 0000")]
+    assert result.confirm_external_dials is False
+    assert result.history_limit == 20
+    # Numbers written the Brazilian way stop making sense under another region: say so.
+    dialog.region_combo.setCurrentIndex(dialog.region_combo.findData("PT"))
+    with pytest.raises(Exception) as caught:
+        dialog.collect()
+    assert "Favourite Suporte" in caught.value.user_message()
+
+
+def test_settings_dialog_refuses_a_favourite_that_is_not_a_number(qtbot):
+    dialog = settings_dialog(qtbot, Settings())
+    dialog._append_favourite("Pizza", "ligar depois")
+    with pytest.raises(Exception) as caught:
+        dialog.collect()
+    assert "Favourite Pizza" in caught.value.user_message()
+
+
+def test_the_hotkey_setting_explains_why_it_is_unavailable_here(qtbot):
+    dialog = settings_dialog(qtbot, Settings())   # tests run offscreen: no X11 session
+    assert not dialog.hotkey_check.isEnabled()
+    assert "X11" in dialog.hotkey_note.text()

@@ -125,3 +125,18 @@ def test_favourites_appear_in_the_tray_and_the_main_window(app):
     texts = [a.text() for a in app.tray.menu.findChild(type(app.tray.menu), "favouritesMenu").actions()]
     assert texts == ["Suporte TotalVoice — (48) 3283-0151"]
     assert app.main_window.favourites_list.item(0).text() == "Suporte TotalVoice — (48) 3283-0151"
+
+
+def test_dial_clipboard_from_the_command_line_asks_then_dials(app, qtbot, sandbox):
+    QApplication.clipboard().setText("WhatsApp +55 (11) 98765-4321")
+    reply = app.handle_instance_request({"command": "dial-clipboard", "source": "cli"})
+    assert reply == {"ok": True, "asked": True, "error": None}
+    qtbot.waitUntil(lambda: len(open_confirmations()) == 1, timeout=3000)
+    box = open_confirmations()[0]
+    assert box.text() == "Call (11) 98765-4321?" and "command line" in box.informativeText()
+    box.reject()
+    QApplication.clipboard().setText("")
+    reply = app.handle_instance_request({"command": "dial-clipboard", "source": "cli",
+                                         "confirmed": True})
+    assert reply["ok"] is False and "no number" in reply["error"]
+    assert webphone_calls(sandbox) == []

@@ -99,5 +99,7 @@ class GlobalHotkey(QObject):
 
     def stop(self) -> None:
         if self._listener is not None:
+            # On X11 pynput's thread notices the stop at the next X event; it is a daemon
+            # thread, so neither waiting here (it would freeze the GUI) nor at exit is needed.
             self._listener.stop()
             self._listener = None
