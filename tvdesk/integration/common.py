@@ -46,6 +46,20 @@ class Integration(Protocol):
     def remove(self) -> IntegrationReport: ...
 
 
+def describe_handler(report: IntegrationReport, scheme: str, handled: bool,
+                     program: str | None) -> None:
+    """Record who opens `scheme` links, with a line for people."""
+    report.handled[scheme] = handled
+    if handled:
+        report.details.append(_("{scheme}: links open in tvdesk.", scheme=scheme))
+    elif program:
+        report.details.append(_("{scheme}: links open with {program}.",
+                                scheme=scheme, program=program))
+    else:
+        report.details.append(_("{scheme}: no program is set to open these links.",
+                                scheme=scheme))
+
+
 def launcher_command(*, platform: str | None = None, executable: str | None = None,
                      frozen: bool | None = None) -> list[str]:
     """The argv that starts tvdesk; the link (`tel:...`) is appended after it.

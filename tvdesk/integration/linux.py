@@ -21,6 +21,7 @@ from tvdesk.integration.common import (
     APP_ID,
     SCHEMES,
     IntegrationReport,
+    describe_handler,
     log,
     run_tool,
     write_text_atomic,
@@ -318,15 +319,7 @@ class LinuxIntegration:
             if handler is None:
                 handler = self._handler_from_lists(mime)
             handled = handler == DESKTOP_FILE_NAME and self._entry_installed()
-            report.handled[scheme] = handled
-            if handled:
-                report.details.append(_("{scheme}: links open in tvdesk.", scheme=scheme))
-            elif handler:
-                report.details.append(_("{scheme}: links open with {program}.",
-                                        scheme=scheme, program=handler))
-            else:
-                report.details.append(_("{scheme}: no program is set to open these links.",
-                                        scheme=scheme))
+            describe_handler(report, scheme, handled, handler)
         return report
 
     # --- install ---

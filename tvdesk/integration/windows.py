@@ -18,7 +18,13 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from tvdesk.core.i18n import _
-from tvdesk.integration.common import APP_ID, SCHEMES, IntegrationReport, log
+from tvdesk.integration.common import (
+    APP_ID,
+    SCHEMES,
+    IntegrationReport,
+    describe_handler,
+    log,
+)
 
 CLASSES = "Software\\Classes"
 PROGID = f"{APP_ID}.url"
@@ -233,15 +239,7 @@ class WindowsIntegration:
                 command = registry.read(f"{CLASSES}\\{scheme}\\shell\\open\\command", "")
                 handled = command in ours
                 program = command
-            report.handled[scheme] = handled
-            if handled:
-                report.details.append(_("{scheme}: links open in tvdesk.", scheme=scheme))
-            elif program:
-                report.details.append(_("{scheme}: links open with {program}.",
-                                        scheme=scheme, program=program))
-            else:
-                report.details.append(_("{scheme}: no program is set to open these links.",
-                                        scheme=scheme))
+            describe_handler(report, scheme, handled, program)
         if registered and not all(report.handled.values()):
             report.details.append(_("Windows asks you to confirm the choice: open Settings > "
                                     "Apps > Default apps ({uri}), pick tvdesk, and choose it "
