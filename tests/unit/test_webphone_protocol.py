@@ -108,3 +108,37 @@ def test_dropped_payloads_are_not_logged(caplog):
     assert len(caplog.records) == 2
     assert "abc-payload-value" not in caplog.text
     assert "unknown-name-zz" not in caplog.text
+
+
+# --- commands -------------------------------------------------------------------------
+
+import json as _json
+
+from tvdesk.core.webphone_protocol import build_command
+
+
+@pytest.mark.parametrize(("name", "fields"), [
+    ("chamaNumero", {"numero": "+554832830151"}),
+    ("chamaNumero", {"numero": "4001"}),
+    ("enviaDTMF", {"dtmf": "#"}),
+    ("transferirConsulta", {"numeroTelefone": "+5511987654321"}),
+    ("hangup", {}),
+    ("entrarNaFila", {}),
+    ("pausarNaFila", {"filaId": "12"}),
+])
+def test_documented_commands_are_built(name, fields):
+    assert _json.loads(build_command(name, **fields)) == {"message": name, **fields}
+
+
+@pytest.mark.parametrize(("name", "fields"), [
+    ("eval", {}),
+    ("chamaNumero", {}),
+    ("chamaNumero", {"numero": "123'); alert(1); ('"}),
+    ("enviaDTMF", {"dtmf": "12"}),
+    ("enviaDTMF", {"dtmf": "A"}),
+    ("hangup", {"extra": "x"}),
+    ("transferir", {"numeroTelefone": "+55 11 98765-4321"}),
+])
+def test_anything_else_is_refused(name, fields):
+    with pytest.raises(ValueError):
+        build_command(name, **fields)

@@ -49,6 +49,7 @@ class Extension:
     ramal: str
     label: str = ""
     id_ramal: int | None = None
+    tipo: str = "floating"   # how this extension's webphone runs: floating, embedded or hidden
 
     def display_name(self) -> str:
         return f"{self.ramal} · {self.label}" if self.label else self.ramal
@@ -101,6 +102,8 @@ class Settings:
     history_limit: int = 50
     hotkey_enabled: bool = False
     hotkey: str = DEFAULT_HOTKEY          # a QKeySequence text; checked by the UI, not here
+    do_not_disturb: bool = False
+    dnd_action: str = "decline"           # incoming calls under Do Not Disturb: decline or ignore
     version: int = SCHEMA_VERSION
 
     def default_extension(self) -> Extension | None:
@@ -163,11 +166,15 @@ class Settings:
             if not isinstance(item, dict) or not is_valid_ramal(str(item.get("ramal", ""))):
                 raise ValueError("bad extension entry")
             id_ramal = item.get("id_ramal")
+            extension_tipo = _typed(item, "tipo", str, "floating")
+            if extension_tipo not in WEBPHONE_TYPES:
+                raise ValueError(f"unknown tipo {extension_tipo!r} for an extension")
             extensions.append(Extension(
                 ramal=str(item["ramal"]),
                 label=_typed(item, "label", str, ""),
                 id_ramal=id_ramal if isinstance(id_ramal, int) and not isinstance(id_ramal, bool)
                 else None,
+                tipo=extension_tipo,
             ))
         tipo = _typed(raw, "tipo", str, defaults.tipo)
         if tipo not in WEBPHONE_TYPES:
@@ -196,6 +203,8 @@ class Settings:
                                           defaults.confirm_external_dials),
             history_limit=history_limit,
             hotkey_enabled=_typed(raw, "hotkey_enabled", bool, defaults.hotkey_enabled),
+            do_not_disturb=_typed(raw, "do_not_disturb", bool, defaults.do_not_disturb),
+            dnd_action=_dnd_action(raw),
             hotkey=hotkey,
         )
 
@@ -208,6 +217,16 @@ def _favourites(raw: dict[str, Any]) -> list[Favourite]:
             raise ValueError("bad favourite entry")
         favourites.append(Favourite(name=item.get("name"), number=item.get("number")))
     return favourites
+
+
+DND_ACTIONS = ("decline", "ignore")
+
+
+def _dnd_action(raw: dict[str, Any]) -> str:
+    value = _typed(raw, "dnd_action", str, "decline")
+    if value not in DND_ACTIONS:
+        raise ValueError(f"unknown dnd_action {value!r}")
+    return value
 
 
 def _typed(raw: dict[str, Any], key: str, kind: type, default: Any) -> Any:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,3 +73,46 @@ def parse_event(payload: str) -> WebphoneEvent | None:
         log.info("dropped a status message with an unknown state")
         return None
     return WebphoneEvent(name, fields)
+
+
+# --- commands: what tvdesk may post into the page -------------------------------------
+
+_DTMF = re.compile(r"[0-9*#]")
+_DIALABLE = re.compile(r"\+?[0-9]{3,15}")
+_QUEUE_ID = re.compile(r"[0-9A-Za-z_-]{1,32}")
+
+# command -> {field: validator}; only these leave Python, and only with valid fields.
+COMMAND_FIELDS: dict[str, dict[str, re.Pattern[str]]] = {
+    "conectar": {},
+    "desconectar": {},
+    "chamaNumero": {"numero": _DIALABLE},
+    "answer": {},
+    "hangup": {},
+    "enviaDTMF": {"dtmf": _DTMF},
+    "mute": {},
+    "transferir": {"numeroTelefone": _DIALABLE},
+    "transferirConsulta": {"numeroTelefone": _DIALABLE},
+    "recStart": {},
+    "recStop": {},
+    "pausarNaFila": {"filaId": _QUEUE_ID},
+    "despausarNaFila": {"filaId": _QUEUE_ID},
+    "entrarNaFila": {"filaId": _QUEUE_ID},
+    "sairDaFila": {"filaId": _QUEUE_ID},
+}
+_OPTIONAL_FIELDS = {"filaId"}
+
+
+def build_command(name: str, **fields: str) -> str:
+    """The JSON of a documented command; ValueError for anything else."""
+    allowed = COMMAND_FIELDS.get(name)
+    if allowed is None:
+        raise ValueError(f"unknown webphone command {name!r}")
+    if set(fields) - set(allowed):
+        raise ValueError(f"unexpected fields for {name}")
+    for key, pattern in allowed.items():
+        value = fields.get(key)
+        if value is None and key in _OPTIONAL_FIELDS:
+            continue
+        if not isinstance(value, str) or not pattern.fullmatch(value):
+            raise ValueError(f"invalid {key} for {name}")
+    return json.dumps({"message": name, **fields})

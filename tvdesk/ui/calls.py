@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QDesktopServices
 
 from tvdesk.core.account import Account
 from tvdesk.core.errors import InvalidExtensionError, NoTokenError, TvdeskError
@@ -54,6 +55,9 @@ class CallManager(QObject):
     window_opened = Signal(object)     # PhoneWindow
     window_closed = Signal(str)        # ramal
     call_started = Signal(object)      # StartedCall, once the API gave a webphone URL
+    call_bar_requested = Signal(str)   # ramal of a hidden phone whose controls should show
+    background_phone_added = Signal(object)   # BackgroundPhone
+    embedded_opened = Signal(str)      # ramal
     busy_changed = Signal(bool)
 
     def __init__(self, paths: AppPaths, account: Account, settings: Settings,
@@ -70,6 +74,9 @@ class CallManager(QObject):
         self._profile = None
         self.last_dial_asked = False   # whether the last dial() waits for the person's yes
         self.windows: dict[str, object] = {}
+        self.background: dict[str, object] = {}   # ramal -> BackgroundPhone
+        self.embedded_panel = None                # set by the owner of the main window
+        self.open_external = QDesktopServices.openUrl
         self._pending = 0
 
     def set_account(self, account: Account, settings: Settings) -> None:
@@ -101,6 +108,17 @@ class CallManager(QObject):
             self._ask_confirmation(target, ramal, request.source, answered)
             self.last_dial_asked = True
             return True
+        extension = self.settings.find_extension(ramal)
+        tipo = extension.tipo if extension is not None else "floating"
+        if tipo == "hidden":
+            return self._dial_hidden(ramal, target)
+        if tipo == "embedded" and self.embedded_panel is not None:
+            if self.embedded_panel.in_call():
+                self.message.emit(_("Extension {ramal} is already in a call. Hang up first.",
+                                    ramal=self.embedded_panel.ramal), True)
+                return False
+        else:
+            tipo = "floating"
         existing = self.windows.get(ramal)
         if existing is not None and existing.in_call():
             existing.show()
@@ -116,7 +134,7 @@ class CallManager(QObject):
         def fetch() -> str:
             with account.client() as client:
                 return client.webphone_url(ramal=ramal, ligar_para=number,
-                                           fechar_fim=fechar_fim, tipo="floating")
+                                           fechar_fim=fechar_fim, tipo=tipo)
 
         shown = target.display if target else ""
         log.info("dial requested on %s%s", ramal, " with a number" if target else "")
@@ -124,12 +142,74 @@ class CallManager(QObject):
                           if target else _("Opening extension {ramal}…", ramal=ramal), False)
         self._set_pending(+1)
         def opened(url: str) -> None:
-            self._open_window(url, ramal, shown, fechar_fim)
+            if tipo == "embedded":
+                self._set_pending(-1)
+                self.embedded_panel.show_webphone(self.web_profile(), url, ramal, fechar_fim)
+                self.embedded_opened.emit(ramal)
+            else:
+                self._open_window(url, ramal, shown, fechar_fim)
             if target is not None:
                 self.call_started.emit(StartedCall(ramal, target))
 
         self._runner.run(fetch, opened, self._on_failure)
         return True
+
+    def _dial_hidden(self, ramal: str, target: DialTarget | None) -> bool:
+        phone = self.background.get(ramal)
+        if phone is None or phone.session is None or phone.connection != "connected":
+            self.message.emit(_("The background phone of extension {ramal} is not connected "
+                                "yet. Try again in a moment.", ramal=ramal), True)
+            return False
+        if target is None:
+            self.call_bar_requested.emit(ramal)   # nothing to dial: show the controls
+            return True
+        if phone.in_call():
+            self.message.emit(_("Extension {ramal} is already in a call. Hang up first.",
+                                ramal=ramal), True)
+            return False
+        log.info("dial on the background phone of %s", ramal)
+        if not phone.session.dial(target.api_value):
+            self.message.emit(_("That number cannot be dialled."), True)
+            return False
+        self.message.emit(_("Calling {number} from extension {ramal}…", number=target.display,
+                            ramal=ramal), False)
+        self.call_bar_requested.emit(ramal)
+        self.call_started.emit(StartedCall(ramal, target))
+        return True
+
+    # --- background (hidden) phones ----------------------------------------------------
+
+    def sync_background_phones(self) -> None:
+        """One connected hidden webphone per extension configured as hidden."""
+        from tvdesk.ui.background_phone import BackgroundPhone
+
+        wanted = {e.ramal for e in self.settings.extensions if e.tipo == "hidden"} \
+            if self.account.token else set()
+        for ramal in list(self.background):
+            if ramal not in wanted:
+                self.background.pop(ramal).stop()
+        for ramal in sorted(wanted - set(self.background)):
+            phone = BackgroundPhone(ramal, self._hidden_url_fetcher(ramal), self.web_profile,
+                                    self.open_external, self)
+            self.background[ramal] = phone
+            self.background_phone_added.emit(phone)
+            phone.start()
+
+    def _hidden_url_fetcher(self, ramal: str):
+        def fetch(on_url, on_error) -> None:
+            account = self.account
+
+            def work() -> str:
+                with account.client() as client:
+                    return client.webphone_url(ramal=ramal, fechar_fim=False, tipo="hidden")
+
+            self._runner.run(work, on_url, on_error)
+        return fetch
+
+    def stop_background_phones(self) -> None:
+        for phone in self.background.values():
+            phone.stop()
+        self.background.clear()
 
     def _validate(self, request: DialRequest) -> tuple[str, DialTarget | None]:
         if not self.account.token:
@@ -194,3 +274,5 @@ class CallManager(QObject):
     def close_all(self) -> None:
         for window in list(self.windows.values()):
             window.close()
+        if self.embedded_panel is not None:
+            self.embedded_panel.return_to_idle()

@@ -21,6 +21,7 @@ from tvdesk.core.token_store import TokenStore
 from tvdesk.ui.background import BackgroundRunner
 from tvdesk.ui.calls import CallManager, DialRequest, StartedCall
 from tvdesk.ui.confirm_dial import ConfirmDialBox
+from tvdesk.ui.hidden_calls import HiddenCalls
 from tvdesk.ui.hotkey import GlobalHotkey
 from tvdesk.ui.main_window import MainWindow
 from tvdesk.ui.tray import TrayController
@@ -51,10 +52,13 @@ class DesktopApp(QObject):
                                  self.ask_confirmation, self)
         self.clipboard_target: DialTarget | None = None
         self._confirm_boxes: list[ConfirmDialBox] = []
+        self.hidden = HiddenCalls(lambda: self.settings, self._add_to_history, self.show_message,
+                                  self)
         self.hotkey = GlobalHotkey(self)
         self.hotkey.triggered.connect(lambda: self.dial_clipboard(source="hotkey"))
         self.main_window = MainWindow()
         self.main_window.restore_geometry_from(self.settings.main_window_geometry)
+        self.calls.embedded_panel = self.main_window.embedded_panel
         self.tray = TrayController(self) if self.use_tray else None
         # Without a tray the main window is home: closing it quits, and so does the last window.
         qapp.setQuitOnLastWindowClosed(False)
@@ -65,6 +69,7 @@ class DesktopApp(QObject):
             self.tray.show()
         self._import_if_empty()
         self._apply_hotkey()
+        self.calls.sync_background_phones()
 
     # --- wiring -------------------------------------------------------------------
 
@@ -79,6 +84,11 @@ class DesktopApp(QObject):
         self.calls.message.connect(self.show_message)
         self.calls.busy_changed.connect(window.set_busy)
         self.calls.call_started.connect(self._remember_call)
+        self.calls.background_phone_added.connect(self.hidden.watch)
+        self.calls.call_bar_requested.connect(self.hidden.show_call_bar)
+        self.calls.embedded_opened.connect(lambda _ramal: self.show_main_window())
+        self.hidden.status_changed.connect(lambda _status: self._update_tray_status())
+        self.hidden.message.connect(self.show_message)
         self.qapp.clipboard().dataChanged.connect(self._on_clipboard_changed)
         window.redial_requested.connect(self.redial_last)
         window.clear_history_requested.connect(self.clear_history)
@@ -93,6 +103,8 @@ class DesktopApp(QObject):
             self.tray.dial_clipboard.connect(lambda: self.dial_clipboard(source="clipboard"))
             self.tray.redial_last.connect(self.redial_last)
             self.tray.clear_history.connect(self.clear_history)
+            self.tray.dnd_toggled.connect(self.set_do_not_disturb)
+            self.tray.show_call_bar.connect(self.hidden.show_call_bar)
             self.tray.quick_dial.connect(lambda ramal, number: self.calls.dial(
                 DialRequest(ramal=ramal or None, number=number)))
 
@@ -134,8 +146,11 @@ class DesktopApp(QObject):
         return history
 
     def _remember_call(self, call: StartedCall) -> None:
-        record = CallRecord(number=call.target.api_value, display=call.target.display,
-                            ramal=call.ramal, when=time.time())
+        self._add_to_history(CallRecord(number=call.target.api_value,
+                                        display=call.target.display, ramal=call.ramal,
+                                        when=time.time()))
+
+    def _add_to_history(self, record: CallRecord) -> None:
         try:
             self.history.add(record)
         except OSError as error:
@@ -158,6 +173,19 @@ class DesktopApp(QObject):
             self.show_message(_("Could not save the call history: {reason}",
                                 reason=error.strerror or "?"), True)
         self.refresh()
+
+    def set_do_not_disturb(self, on: bool) -> None:
+        self.settings.do_not_disturb = on
+        self.save_settings()
+        self._update_tray_status()
+
+    def _update_tray_status(self) -> None:
+        if self.tray is None:
+            return
+        status = self.hidden.status()
+        if self.settings.do_not_disturb and status != "idle" and status != "in_call":
+            status = "dnd"
+        self.tray.set_status(status)
 
     def _apply_hotkey(self) -> None:
         if not self.settings.hotkey_enabled:
@@ -207,6 +235,7 @@ class DesktopApp(QObject):
         self.settings = settings
         self.history.set_limit(settings.history_limit)
         self._apply_hotkey()
+        self.calls.sync_background_phones()
         self._on_clipboard_changed()  # the region may have changed what counts as a number
         self.calls.set_account(self.account, settings)
         self.save_settings()
@@ -270,6 +299,8 @@ class DesktopApp(QObject):
 
     def _switch_account(self, account: Account) -> None:
         self.calls.close_all()
+        self.calls.stop_background_phones()
+        self.hidden.forget_all()
         self.account.close()
         self.account = account
         self.settings = self._load_settings(account.settings_store)
@@ -277,6 +308,7 @@ class DesktopApp(QObject):
         self.calls.set_account(account, self.settings)
         self.refresh()
         self._import_if_empty()
+        self.calls.sync_background_phones()
 
     def _import_if_empty(self) -> None:
         if not self.settings.extensions and self.account.token:
@@ -341,6 +373,7 @@ class DesktopApp(QObject):
         self._quitting = True
         log.info("quitting")
         self.calls.close_all()
+        self.calls.stop_background_phones()
         self.hotkey.stop()
         if self.tray is not None:
             self.tray.hide()

@@ -33,3 +33,31 @@ def app_icon(demo: bool = False) -> QIcon:
         painter.end()
         icon = QIcon(pixmap)
     return icon
+
+
+STATUS_COLOURS = {
+    "connected": "#2e7d32",
+    "connecting": "#f9a825",
+    "in_call": "#1565c0",
+    "disconnected": "#9e9e9e",
+    "error": "#c62828",
+    "dnd": "#6a1b9a",
+}
+
+
+@cache
+def status_icon(demo: bool, status: str) -> QIcon:
+    """The app icon with a badge for the background phones' state (or DND)."""
+    colour = STATUS_COLOURS.get(status)
+    if colour is None:
+        return app_icon(demo)
+    pixmap = app_icon(demo).pixmap(64, 64)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QColor("#ffffff"))   # a white ring keeps the badge readable on any panel
+    painter.setBrush(QColor(colour))
+    painter.drawEllipse(36, 36, 26, 26)
+    if status == "dnd":
+        painter.fillRect(42, 47, 14, 4, QColor("#ffffff"))
+    painter.end()
+    return QIcon(pixmap)

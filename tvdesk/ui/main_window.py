@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -22,6 +22,7 @@ from tvdesk.core.history import CallRecord
 from tvdesk.core.i18n import _
 from tvdesk.core.phone_numbers import normalize
 from tvdesk.core.settings import Favourite, Settings
+from tvdesk.ui.embedded_panel import EmbeddedPanel
 from tvdesk.ui.icons import app_icon
 from tvdesk.ui.quick_dial_text import favourite_text, recent_text
 
@@ -105,7 +106,14 @@ class MainWindow(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(settings_button)
 
-        layout = QVBoxLayout(self)
+        self.embedded_panel = EmbeddedPanel(QDesktopServices.openUrl, self)
+        self.embedded_panel.setVisible(False)
+        left = QWidget(self)
+        outer = QHBoxLayout(self)
+        outer.addWidget(left, 1)
+        outer.addWidget(self.embedded_panel, 1)
+        layout = QVBoxLayout(left)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.demo_banner)
         layout.addWidget(QLabel(_("Extensions")))
         layout.addWidget(self.extension_list, 1)
@@ -137,6 +145,7 @@ class MainWindow(QWidget):
             self.extension_list.addItem(item)
             if extension.ramal == (selected or (default.ramal if default else None)):
                 self.extension_list.setCurrentItem(item)
+        self.embedded_panel.setVisible(any(e.tipo == "embedded" for e in settings.extensions))
         has_extensions = bool(settings.extensions)
         self.call_button.setEnabled(has_extensions)
         if not has_extensions:

@@ -34,6 +34,11 @@ from tvdesk.ui.hotkey import hotkey_support
 from tvdesk.ui.token_dialog import api_base_combo, combo_api_base
 
 
+def webphone_type_label(tipo: str) -> str:
+    return {"floating": _("window"), "embedded": _("in the main window"),
+            "hidden": _("background + call bar")}.get(tipo, tipo)
+
+
 class SettingsDialog(QDialog):
     settings_accepted = Signal(object)   # a new Settings
     change_token = Signal()
@@ -57,11 +62,11 @@ class SettingsDialog(QDialog):
                                           objectName="fecharFimCheck")
         self.fechar_fim_check.setChecked(settings.fechar_fim)
 
-        self.table = QTableWidget(0, 2, objectName="extensionTable")
-        self.table.setHorizontalHeaderLabels([_("Extension"), _("Label")])
+        self.table = QTableWidget(0, 3, objectName="extensionTable")
+        self.table.setHorizontalHeaderLabels([_("Extension"), _("Label"), _("Webphone")])
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         for extension in settings.extensions:
-            self._append_row(extension.ramal, extension.label)
+            self._append_row(extension.ramal, extension.label, extension.tipo)
         self.default_combo = QComboBox(objectName="defaultCombo")
         self._refresh_default_choices(settings.default_ramal)
         self.table.itemChanged.connect(lambda _item: self._refresh_default_choices(
@@ -108,6 +113,11 @@ class SettingsDialog(QDialog):
             self.hotkey_edit.setEnabled(False)
             self.hotkey_note.setText(support.reason)
 
+        self.dnd_combo = QComboBox(objectName="dndCombo")
+        self.dnd_combo.addItem(_("decline them"), "decline")
+        self.dnd_combo.addItem(_("let them ring out unanswered"), "ignore")
+        self.dnd_combo.setCurrentIndex(max(self.dnd_combo.findData(settings.dnd_action), 0))
+
         self.error_label = QLabel(objectName="settingsError", wordWrap=True)
         self.error_label.setStyleSheet("color: #b00020;")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -123,6 +133,7 @@ class SettingsDialog(QDialog):
         form.addRow(_("Phone numbers from"), self.region_combo)
         form.addRow("", self.confirm_check)
         form.addRow(_("Recent calls kept"), self.history_spin)
+        form.addRow(_("Incoming calls in Do Not Disturb"), self.dnd_combo)
         hotkey_row = QHBoxLayout()
         hotkey_row.addWidget(self.hotkey_check)
         hotkey_row.addWidget(self.hotkey_edit)
@@ -153,11 +164,20 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
 
-    def _append_row(self, ramal: str, label: str) -> None:
+    def _append_row(self, ramal: str, label: str, tipo: str = "floating") -> None:
         row = self.table.rowCount()
         self.table.insertRow(row)
         self.table.setItem(row, 0, QTableWidgetItem(ramal))
         self.table.setItem(row, 1, QTableWidgetItem(label))
+        chooser = QComboBox()
+        for value, text in ((t, webphone_type_label(t)) for t in WEBPHONE_TYPES):
+            chooser.addItem(text, value)
+        chooser.setCurrentIndex(max(chooser.findData(tipo), 0))
+        self.table.setCellWidget(row, 2, chooser)
+
+    def _row_tipo(self, row: int) -> str:
+        chooser = self.table.cellWidget(row, 2)
+        return chooser.currentData() if chooser is not None else "floating"
 
     def _append_favourite(self, name: str, number: str) -> None:
         row = self.favourites_table.rowCount()
@@ -229,13 +249,14 @@ class SettingsDialog(QDialog):
         settings.region = self.region_combo.currentData()
         settings.confirm_external_dials = self.confirm_check.isChecked()
         settings.history_limit = self.history_spin.value()
+        settings.dnd_action = self.dnd_combo.currentData()
         settings.favourites = self._favourites(settings.region)
         settings.hotkey_enabled = self.hotkey_check.isChecked() and self.hotkey_check.isEnabled()
         sequence = self.hotkey_edit.keySequence().toString(QKeySequence.SequenceFormat.PortableText)
         settings.hotkey = sequence or settings.hotkey
         known = {e.ramal: e for e in self._settings.extensions}
         extensions: list[Extension] = []
-        for ramal, label in self._rows():
+        for row, (ramal, label) in enumerate(self._rows()):
             if not ramal and not label:
                 continue
             if not is_valid_ramal(ramal):
@@ -245,7 +266,8 @@ class SettingsDialog(QDialog):
             if any(e.ramal == ramal for e in extensions):
                 continue
             previous = known.get(ramal)
-            extensions.append(Extension(ramal, label, previous.id_ramal if previous else None))
+            extensions.append(Extension(ramal, label, previous.id_ramal if previous else None,
+                                        tipo=self._row_tipo(row)))
         settings.extensions = extensions
         settings.default_ramal = self.default_combo.currentData() or (
             extensions[0].ramal if extensions else "")

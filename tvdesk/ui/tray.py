@@ -10,7 +10,7 @@ from tvdesk.core.history import CallRecord
 from tvdesk.core.i18n import _
 from tvdesk.core.phone_numbers import DialTarget
 from tvdesk.core.settings import Settings
-from tvdesk.ui.icons import app_icon
+from tvdesk.ui.icons import status_icon
 from tvdesk.ui.quick_dial_text import favourite_text, recent_text
 
 
@@ -24,6 +24,8 @@ class TrayController(QObject):
     redial_last = Signal()
     clear_history = Signal()
     quick_dial = Signal(str, str)  # ramal ("" = default), number
+    dnd_toggled = Signal(bool)
+    show_call_bar = Signal(str)    # ramal of a hidden extension
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -35,6 +37,12 @@ class TrayController(QObject):
         self.clipboard_action.setObjectName("clipboardAction")
         self.clipboard_action.triggered.connect(self.dial_clipboard.emit)
         self.set_clipboard_target(None)
+        self.dnd_action = QAction(_("Do not disturb"), self)
+        self.dnd_action.setObjectName("dndAction")
+        self.dnd_action.setCheckable(True)
+        self.dnd_action.toggled.connect(self.dnd_toggled.emit)
+        self._demo = False
+        self._status = "idle"
 
     @staticmethod
     def available() -> bool:
@@ -49,11 +57,21 @@ class TrayController(QObject):
             self.clipboard_action.setText(_("Call {number}", number=target.display))
             self.clipboard_action.setEnabled(True)
 
+    def set_status(self, status: str) -> None:
+        """idle, connected, connecting, in_call, disconnected, error or dnd."""
+        self._status = status
+        self.icon.setIcon(status_icon(self._demo, status))
+        words = {"connected": _("connected"), "connecting": _("connecting…"),
+                 "in_call": _("in call"), "disconnected": _("disconnected"),
+                 "error": _("connection error"), "dnd": _("do not disturb")}.get(status)
+        base = _("tvdesk — demo (sandbox)") if self._demo else "tvdesk"
+        self.icon.setToolTip(f"{base} · {words}" if words else base)
+
     def rebuild(self, settings: Settings, demo: bool, has_token: bool,
                 recent: list[CallRecord] | None = None,
                 clipboard: DialTarget | None = None) -> None:
-        self.icon.setIcon(app_icon(demo))
-        self.icon.setToolTip(_("tvdesk — demo (sandbox)") if demo else "tvdesk")
+        self._demo = demo
+        self.set_status(self._status)
         self.menu.clear()
         if demo:
             banner = self.menu.addAction(_("Demo mode: calls go to the sandbox"))
@@ -78,6 +96,17 @@ class TrayController(QObject):
                 font.setBold(True)
                 action.setFont(font)
             action.triggered.connect(lambda _=False, r=extension.ramal: self.dial_extension.emit(r))
+        hidden = [e for e in settings.extensions if e.tipo == "hidden"]
+        for extension in hidden:
+            action = self.menu.addAction(_("Call controls of {extension}",
+                                           extension=extension.display_name()))
+            action.triggered.connect(
+                lambda _=False, r=extension.ramal: self.show_call_bar.emit(r))
+        if hidden:
+            self.dnd_action.blockSignals(True)
+            self.dnd_action.setChecked(settings.do_not_disturb)
+            self.dnd_action.blockSignals(False)
+            self.menu.addAction(self.dnd_action)
         self.menu.addSeparator()
         self.menu.addAction(_("Open tvdesk"), self.show_main.emit)
         if demo or not has_token:

@@ -13,9 +13,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable
+from html import escape as html_escape
 
 from PySide6.QtCore import QFile, QIODevice, QObject, QUrl, Signal, Slot
 from PySide6.QtWebChannel import QWebChannel
@@ -27,30 +29,63 @@ from PySide6.QtWebEngineCore import (
 )
 
 from tvdesk.core.redact import redact
-from tvdesk.core.webphone_protocol import WebphoneEvent, parse_event
+from tvdesk.core.webphone_protocol import WebphoneEvent, build_command, parse_event
 
 log = logging.getLogger("tvdesk.webphone")
 
 EXTERNAL_OPEN_INTERVAL = 3.0  # seconds between two pages sent to the system browser
 
 _BRIDGE_LISTENER = """
-(function () {
+(function (origin) {
   if (window.__tvdeskBridge) { return; }
   window.__tvdeskBridge = true;
   new QWebChannel(qt.webChannelTransport, function (channel) {
     var bridge = channel.objects.tvdeskBridge;
     window.addEventListener('message', function (event) {
-      if (event.source !== window) { return; }   // only what the page posts to itself/parent
+      // Only the webphone's own origin speaks: the page posting to itself (floating) or
+      // the webphone iframe posting to tvdesk's host page (embedded, hidden).
+      if (event.origin !== origin) { return; }
       var text;
       try { text = JSON.stringify(event.data); } catch (e) { return; }
       if (typeof text === 'string') { bridge.post(text); }
     });
   });
-})();
+})(%s);
 """
 
+# Commands go into the webphone iframe from the isolated world, where the page's own
+# scripts cannot intercept or fake them.
+_POST_COMMAND = """
+(function (command, origin) {
+  var frame = document.querySelector('#widget-evoline-api-container iframe');
+  if (!frame || !frame.contentWindow) { return false; }
+  frame.contentWindow.postMessage(command, origin);
+  return true;
+})(%s, %s);
+"""
 
-def _bridge_script() -> QWebEngineScript:
+HOST_PAGES = {
+    # As the public examples host the hidden webphone: its script injects the iframe.
+    "hidden": ('<!doctype html><html><head><meta charset="utf-8"></head><body>'
+               '<div id="widget-evoline-api-container"></div>'
+               '<script src="{url}"></script></body></html>'),
+    # As real integrations embed it: an iframe allowed to use the microphone.
+    "embedded": ('<!doctype html><html><head><meta charset="utf-8"><style>'
+                 'html,body,#widget-evoline-api-container,iframe{{margin:0;border:0;'
+                 'width:100%;height:100%;overflow:hidden}}</style></head><body>'
+                 '<div id="widget-evoline-api-container">'
+                 '<iframe allow="microphone" src="{url}"></iframe></div></body></html>'),
+}
+
+
+def url_origin(url: QUrl) -> str:
+    port = url.port(_default_port(url))
+    default = _default_port(url)
+    suffix = f":{port}" if port != default else ""
+    return f"{url.scheme().lower()}://{url.host().lower()}{suffix}"
+
+
+def _bridge_script(origin: str) -> QWebEngineScript:
     source = QFile(":/qtwebchannel/qwebchannel.js")
     if not source.open(QIODevice.OpenModeFlag.ReadOnly):
         raise RuntimeError("qwebchannel.js is missing from the Qt WebEngine resources")
@@ -61,7 +96,7 @@ def _bridge_script() -> QWebEngineScript:
     script.setWorldId(QWebEngineScript.ScriptWorldId.ApplicationWorld)
     script.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
     script.setRunsOnSubFrames(False)
-    script.setSourceCode(library + _BRIDGE_LISTENER)
+    script.setSourceCode(library + _BRIDGE_LISTENER % json.dumps(origin))
     return script
 
 
@@ -110,9 +145,13 @@ class WebphonePage(QWebEnginePage):
     microphone_granted = Signal(str)   # origin
 
     def __init__(self, profile: QWebEngineProfile, webphone_url: QUrl,
-                 open_external: Callable[[QUrl], None], parent: QObject | None = None) -> None:
+                 open_external: Callable[[QUrl], None], parent: QObject | None = None,
+                 host: str | None = None) -> None:
         super().__init__(profile, parent)
         self.webphone_url = QUrl(webphone_url)
+        self.host = host   # None: the webphone is the page; "hidden"/"embedded": our host page
+        self.origin = url_origin(self.webphone_url)
+        self._expect_host_page = False
         self._open_external = open_external
         self._last_external_open = -EXTERNAL_OPEN_INTERVAL
         self.permissionRequested.connect(self._on_permission_requested)
@@ -122,10 +161,33 @@ class WebphonePage(QWebEnginePage):
         channel = QWebChannel(self)
         channel.registerObject("tvdeskBridge", self.bridge)
         self.setWebChannel(channel, QWebEngineScript.ScriptWorldId.ApplicationWorld)
-        self.scripts().insert(_bridge_script())
+        self.scripts().insert(_bridge_script(self.origin))
 
     def start(self) -> None:
-        self.load(self.webphone_url)
+        if self.host is None:
+            self.load(self.webphone_url)
+            return
+        html = HOST_PAGES[self.host].format(url=html_escape(self.webphone_url.toString(),
+                                                            quote=True))
+        # The host page takes the webphone's origin, so its iframe is same-origin and
+        # the microphone is asked by, and granted to, that origin only.
+        self._expect_host_page = True
+        self.setHtml(html, QUrl(self.origin + "/"))
+
+    def send_command(self, name: str, **fields: str) -> bool:
+        """Post a documented command into the webphone iframe; False if refused here."""
+        try:
+            command = build_command(name, **fields)
+        except ValueError as error:
+            log.warning("refused to send a webphone command: %s", error)
+            return False
+        if self.host is None:
+            log.warning("commands need a host page (embedded or hidden webphone)")
+            return False
+        log.debug("webphone command %s", name)
+        self.runJavaScript(_POST_COMMAND % (command, json.dumps(self.origin)),
+                           QWebEngineScript.ScriptWorldId.ApplicationWorld)
+        return True
 
     # --- policy ---------------------------------------------------------------------
 
@@ -144,6 +206,9 @@ class WebphonePage(QWebEnginePage):
     def acceptNavigationRequest(self, url: QUrl, nav_type, is_main_frame: bool) -> bool:
         if same_origin(url, self.webphone_url):
             return True
+        if self._expect_host_page and is_main_frame and url.scheme() == "data":
+            self._expect_host_page = False
+            return True   # our own host page, loaded once by setHtml()
         if not is_main_frame:
             log.info("refused a frame navigation to another origin: %s", redact(url.toString()))
             return False

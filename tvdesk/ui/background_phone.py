@@ -1,0 +1,178 @@
+"""The hidden webphone of one extension: connected while the app runs.
+
+It asks the API for a `tipo=hidden` URL, hosts it in a page with no view, keeps it
+connected (reconnecting with backoff when the connection, the page or the renderer
+is lost) and swaps in a fresh signed URL before the current one expires, never in
+the middle of a call.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from urllib.parse import parse_qs, urlsplit
+
+from PySide6.QtCore import QObject, QTimer, QUrl, Signal
+
+from tvdesk.core.errors import TvdeskError
+from tvdesk.ui.phone_session import IN_CALL, PhoneSession
+from tvdesk.ui.webphone_page import WebphonePage
+
+log = logging.getLogger("tvdesk.hidden")
+
+BACKOFF_SECONDS = (2, 4, 8, 15, 30, 60)
+REFRESH_MARGIN = 60       # seconds before `expires` that a fresh URL is fetched
+CONNECT_TIMEOUT = 30_000  # ms to reach "conectado" before trying again
+
+# fetch(on_url, on_error): asks the API for a hidden webphone URL off the GUI thread.
+FetchUrl = Callable[[Callable[[str], None], Callable[[TvdeskError], None]], None]
+
+
+def url_expiry(url: str) -> float | None:
+    values = parse_qs(urlsplit(url).query).get("expires")
+    try:
+        return float(values[0]) if values else None
+    except ValueError:
+        return None
+
+
+class BackgroundPhone(QObject):
+    connection_changed = Signal(str)   # connecting, connected, disconnected, error
+    session_created = Signal(object)   # PhoneSession, each time the page is (re)built
+
+    def __init__(self, ramal: str, fetch_url: FetchUrl, profile_provider: Callable[[], object],
+                 open_external: Callable[[QUrl], None], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ramal = ramal
+        self._fetch_url = fetch_url
+        self._profile_provider = profile_provider
+        self._open_external = open_external
+        self.session: PhoneSession | None = None
+        self.connection = "disconnected"
+        self.last_error = ""
+        self._failures = 0
+        self._stopped = True
+        self._refresh_due = False
+        self._retry_timer = self._single_shot(self._connect)
+        self._refresh_timer = self._single_shot(self._refresh)
+        self._connect_timeout = self._single_shot(lambda: self._lost("no connection in time"))
+
+    def _single_shot(self, slot: Callable[[], None]) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.timeout.connect(slot)
+        return timer
+
+    # --- lifecycle -------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._stopped = False
+        self._connect()
+
+    def stop(self) -> None:
+        self._stopped = True
+        for timer in (self._retry_timer, self._refresh_timer, self._connect_timeout):
+            timer.stop()
+        self._drop_page()
+        self._set_connection("disconnected")
+
+    def in_call(self) -> bool:
+        return self.session is not None and self.session.state in IN_CALL
+
+    def _connect(self) -> None:
+        if self._stopped:
+            return
+        self._set_connection("connecting")
+        self._fetch_url(self._on_url, self._on_fetch_failed)
+
+    def _on_url(self, url: str) -> None:
+        if self._stopped:
+            return
+        self._drop_page()
+        page = WebphonePage(self._profile_provider(), QUrl(url), self._open_external, self,
+                            host="hidden")
+        session = PhoneSession(page, self.ramal, self)
+        session.state_changed.connect(self._on_state)
+        session.error.connect(self._on_page_error)
+        page.renderProcessTerminated.connect(lambda *_args: self._lost("renderer ended"))
+        page.loadFinished.connect(lambda ok: ok or self._lost("host page did not load"))
+        self.session = session
+        self._refresh_due = False
+        self._schedule_refresh(url)
+        self._connect_timeout.start(CONNECT_TIMEOUT)
+        page.start()
+        self.session_created.emit(session)
+
+    def _on_fetch_failed(self, error: TvdeskError) -> None:
+        self.last_error = error.user_message()
+        self._set_connection("error")
+        self._retry_later()
+
+    def _on_state(self, state: str) -> None:
+        if state == "conectado":
+            self._connect_timeout.stop()
+            self._failures = 0
+            self._set_connection("connected")
+            if self._refresh_due:
+                self._refresh()
+        elif state == "desconectado":
+            self._lost("the webphone disconnected")
+        elif state == "encerrada" and self._refresh_due:
+            QTimer.singleShot(500, self._refresh)
+
+    def _on_page_error(self, text: str) -> None:
+        self.last_error = text
+        if self.connection != "connected":
+            # Before it ever connected, an error (microphone, invalid link) is final for
+            # this page: start over with a fresh one.
+            self._lost("error before connecting")
+
+    def _lost(self, why: str) -> None:
+        if self._stopped:
+            return
+        log.info("hidden webphone of %s lost (%s)", self.ramal, why)
+        self._connect_timeout.stop()
+        self._drop_page()
+        self._set_connection("error" if self.last_error else "disconnected")
+        self._retry_later()
+
+    def _retry_later(self) -> None:
+        delay = BACKOFF_SECONDS[min(self._failures, len(BACKOFF_SECONDS) - 1)]
+        self._failures += 1
+        log.info("reconnecting %s in %s s", self.ramal, delay)
+        self._retry_timer.start(delay * 1000)
+
+    # --- fresh URLs before they expire ------------------------------------------------
+
+    def _schedule_refresh(self, url: str) -> None:
+        expires = url_expiry(url)
+        if expires is None:
+            return
+        delay = max(5.0, expires - time.time() - REFRESH_MARGIN)
+        self._refresh_timer.start(int(min(delay, 24 * 3600) * 1000))
+
+    def _refresh(self) -> None:
+        if self._stopped:
+            return
+        if self.in_call():
+            self._refresh_due = True   # never pull the page away mid-call
+            return
+        log.info("refreshing the hidden webphone of %s before its URL expires", self.ramal)
+        self._connect()
+
+    # --- helpers ----------------------------------------------------------------------
+
+    def _drop_page(self) -> None:
+        if self.session is not None:
+            page = self.session.page
+            self.session.deleteLater()
+            page.deleteLater()
+            self.session = None
+
+    def _set_connection(self, state: str) -> None:
+        if state == "connected":
+            self.last_error = ""
+        if state != self.connection:
+            self.connection = state
+            self.connection_changed.emit(state)
