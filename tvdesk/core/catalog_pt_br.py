@@ -438,4 +438,6 @@ PT_BR: dict[str, str] = {
         "O telefone em segundo plano do ramal {ramal} ainda não está conectado. Tente de novo "
         "em instantes.",
     "That number cannot be dialled.": "Esse número não pode ser discado.",
+    "Missed: {call}": "Perdida: {call}",
+    "Received: {call}": "Recebida: {call}",
 }

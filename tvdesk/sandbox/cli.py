@@ -66,6 +66,8 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--saldo", type=_non_negative, help="balance; 0 makes /webphone answer 402")
     parser.add_argument("--extra-extensions", type=_non_negative_int, metavar="N",
                         help="extra generated demo extensions (ramal 5000+n)")
+    parser.add_argument("--ring-timeout", type=_non_negative, metavar="S",
+                        help="seconds an incoming call rings before it is missed; 0 = never")
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request to stderr")
     return parser
 
@@ -73,7 +75,8 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
 def config_from_args(args: argparse.Namespace) -> SandboxConfig:
     cfg = SandboxConfig.from_env()
     changes: dict[str, Any] = {}
-    for name in ("token", "answer_after", "hangup_after", "url_ttl", "saldo", "extra_extensions"):
+    for name in ("token", "answer_after", "hangup_after", "url_ttl", "saldo", "extra_extensions",
+                 "ring_timeout"):
         value = getattr(args, name, None)
         if value is not None and value != "":
             changes[name] = value

@@ -5,6 +5,18 @@ Faithful to ``/work/shared/reference/totalvoice-api-facts.md``: the JSON envelop
 ``GET /ramal/{id}``, ``GET /saldo``, and signed, temporary webphone URLs served by
 the same server under ``/w3/``.
 
+Sandbox-only additions (not part of the real API):
+
+* ``POST /sandbox/incoming`` (``Access-Token``; JSON ``{"ramal": "4000", "numero":
+  "+554832830151"}``, optional ``"numeroDestino"``) rings every webphone page of that
+  extension that is connected; ``{"ramal": "4000", "desligar": true}`` (optional
+  ``"chamadaRecebidaId"``) makes the caller give up. 404 motivo 60 when no page of
+  the extension is connected (nothing is queued).
+* ``GET /w3/events?<the page's signed query>``: the Server-Sent Events stream through
+  which a page learns about incoming calls (``event: incoming`` / ``event: cancel``).
+* ``POST /w3/simulate?<the page's signed query>``: the page's "Simular chamada
+  recebida" button (rings the pages of that extension with a random caller).
+
 Standard library only (``http.server.ThreadingHTTPServer``).
 """
 
@@ -16,8 +28,11 @@ import hmac
 import json
 import logging
 import os
+import queue
+import random
 import re
 import secrets
+import select
 import socket
 import threading
 import time
@@ -52,6 +67,7 @@ class SandboxConfig:
     url_ttl: int = 600
     saldo: float = 42.5
     extra_extensions: int = 0
+    ring_timeout: float = 20.0  # seconds an incoming call rings before it is missed; 0 = never
 
     ENV_PREFIX = "TVDESK_SANDBOX_"
 
@@ -90,6 +106,7 @@ class SandboxConfig:
         number("url_ttl", int, 1)
         number("saldo", float, 0.0)
         number("extra_extensions", int, 0)
+        number("ring_timeout", float, 0.0)
         return dataclasses.replace(cfg, **changes) if changes else cfg
 
 
@@ -248,8 +265,59 @@ _STATIC_TYPES = {
 
 _PAGE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; "
     "media-src 'self' blob: mediastream:; object-src 'none'; base-uri 'none'"
 )
+
+
+_MAX_BODY = 64 * 1024
+_SSE_HEARTBEAT = 5.0  # seconds between keep-alive comments on an idle event stream
+_SSE_POLL = 0.2  # how often an event stream checks that its page is still there
+_UNRECORDED = ("/w3/events", "/w3/simulate", "/favicon.ico")
+
+
+class _EventHub:
+    """Subscribers (one queue per open event stream) by extension number."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._subs: dict[str, set[queue.Queue[tuple[str, dict[str, Any]] | None]]] = {}
+        self._closed = False
+
+    def subscribe(self, ramal: str) -> queue.Queue[tuple[str, dict[str, Any]] | None] | None:
+        q: queue.Queue[tuple[str, dict[str, Any]] | None] = queue.Queue()
+        with self._lock:
+            if self._closed:
+                return None
+            self._subs.setdefault(ramal, set()).add(q)
+        return q
+
+    def unsubscribe(self, ramal: str, q: queue.Queue[Any]) -> None:
+        with self._lock:
+            subs = self._subs.get(ramal)
+            if subs is not None:
+                subs.discard(q)
+                if not subs:
+                    del self._subs[ramal]
+
+    def count(self, ramal: str) -> int:
+        with self._lock:
+            return len(self._subs.get(ramal, ()))
+
+    def publish(self, ramal: str, event: str, data: dict[str, Any]) -> int:
+        with self._lock:
+            subs = list(self._subs.get(ramal, ()))
+        for q in subs:
+            q.put((event, data))
+        return len(subs)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            subs = [q for group in self._subs.values() for q in group]
+            self._subs.clear()
+        for q in subs:
+            q.put(None)
 
 
 # --------------------------------------------------------------------------- HTTP
@@ -313,14 +381,14 @@ class _Handler(BaseHTTPRequestHandler):
     # ------------------------------------------------------------------ plumbing
 
     def _dispatch(self) -> None:
-        self._discard_body()
+        self._body = self._read_body()
         raw_path, _, raw_query = self.path.partition("?")
         raw_path, _, _ = raw_path.partition("#")
         path = unquote(raw_path) or "/"
         norm = path.rstrip("/") or "/"
         sandbox = self.server.sandbox
         query = parse_query(raw_query)
-        if not norm.startswith("/w3/assets/") and norm != "/favicon.ico":
+        if not norm.startswith("/w3/assets/") and norm not in _UNRECORDED:
             sandbox._record(
                 RecordedRequest(
                     method=self.command,
@@ -338,6 +406,8 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             if norm == "/w3" or norm.startswith("/w3/"):
                 self._handle_w3(path, norm, raw_query)
+            elif norm == "/sandbox/incoming":
+                self._handle_incoming(query)
             else:
                 self._handle_api(norm, query)
         except _ApiError as err:
@@ -348,18 +418,26 @@ class _Handler(BaseHTTPRequestHandler):
             log.exception("internal error on %s %s", self.command, norm)
             self._send_envelope(500, 50, "erro interno")
 
-    def _discard_body(self) -> None:
+    def _read_body(self) -> bytes | None:
+        """The request body (None when larger than _MAX_BODY; it is discarded then)."""
         length = self.headers.get("Content-Length")
-        if length:
-            try:
-                remaining = int(length)
-            except ValueError:
-                remaining = 0
-            while remaining > 0:
-                chunk = self.rfile.read(min(remaining, 65536))
-                if not chunk:
-                    break
-                remaining -= len(chunk)
+        if not length:
+            return b""
+        try:
+            remaining = int(length)
+        except ValueError:
+            return b""
+        kept: list[bytes] = []
+        size = 0
+        while remaining > 0:
+            chunk = self.rfile.read(min(remaining, 65536))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+            size += len(chunk)
+            if size <= _MAX_BODY:
+                kept.append(chunk)
+        return b"".join(kept) if size <= _MAX_BODY else None
 
     def _send(
         self,
@@ -496,12 +574,68 @@ class _Handler(BaseHTTPRequestHandler):
         url = sandbox._webphone_url(ext, tipo=tipo, ligar_para=ligar_para, fechar_fim=fechar_fim)
         return "url webphone", {"url": url}
 
+    # ------------------------------------------------------------------ sandbox-only API
+
+    def _handle_incoming(self, query: dict[str, list[str]]) -> None:
+        """``POST /sandbox/incoming``: ring (or stop ringing) the pages of an extension."""
+        sandbox = self.server.sandbox
+        if not self._authorised(query):
+            raise _ApiError(403, 40, "access token inválido")
+        if self.command != "POST":
+            raise _ApiError(405, 30, "método não permitido, use POST")
+        if self._body is None:
+            raise _ApiError(413, 10, "corpo da requisição muito grande")
+        try:
+            doc = json.loads(self._body.decode("utf-8") or "null")
+        except (UnicodeDecodeError, ValueError):
+            raise _ApiError(400, 10, "corpo JSON inválido") from None
+        if not isinstance(doc, dict):
+            raise _ApiError(400, 10, "corpo JSON inválido, envie um objeto")
+        ramal = doc.get("ramal")
+        if isinstance(ramal, int) and not isinstance(ramal, bool):
+            ramal = str(ramal)
+        if ramal is None or ramal == "":
+            raise _ApiError(405, 10, "Parâmetro ramal obrigatório")
+        if not isinstance(ramal, str) or not _RE_RAMAL.fullmatch(ramal):
+            raise _ApiError(405, 11, "ramal inválido, informe o ramal com 3 ou 4 dígitos")
+        desligar = doc.get("desligar", False)
+        if not isinstance(desligar, bool):
+            raise _ApiError(405, 11, "Parâmetro desligar inválido, informe true ou false")
+        ext = sandbox._extension_by_ramal(ramal)
+        if ext is None:
+            raise _ApiError(404, 60, "ramal não encontrado")
+        if desligar:
+            recebida = doc.get("chamadaRecebidaId")
+            if recebida is not None and (
+                isinstance(recebida, bool) or not isinstance(recebida, int)
+            ):
+                raise _ApiError(405, 11, "Parâmetro chamadaRecebidaId inválido")
+            if not sandbox._hub.publish(ramal, "cancel", {"chamadaRecebidaId": recebida}):
+                raise _ApiError(404, 60, "nenhum webphone conectado neste ramal")
+            self._send_envelope(200, 0, "chamada recebida cancelada", {"chamadaRecebidaId": recebida})
+            return
+        numero = doc.get("numero")
+        if numero is None or numero == "":
+            raise _ApiError(405, 10, "Parâmetro numero obrigatório")
+        if not isinstance(numero, str) or not any(p.fullmatch(numero) for p in _LIGAR_PARA_PATTERNS):
+            raise _ApiError(405, 11, "Parâmetro numero inválido, formato E.164: +5510999999999")
+        destino = doc.get("numeroDestino", ext["bina"])
+        if not isinstance(destino, str) or not destino:
+            raise _ApiError(405, 11, "Parâmetro numeroDestino inválido")
+        recebida_id = sandbox._ring(ramal, numero, destino)
+        if recebida_id is None:
+            raise _ApiError(404, 60, "nenhum webphone conectado neste ramal")
+        self._send_envelope(200, 0, "chamada recebida enviada", {"chamadaRecebidaId": recebida_id})
+
     # ------------------------------------------------------------------ webphone page
 
     def _handle_w3(self, path: str, norm: str, raw_query: str) -> None:
         sandbox = self.server.sandbox
         if norm.startswith("/w3/assets/"):
             self._serve_asset(norm[len("/w3/assets/") :])
+            return
+        if norm in ("/w3/events", "/w3/simulate"):
+            self._handle_page_channel(norm, raw_query)
             return
         if self.command not in ("GET", "HEAD"):
             self._send(405, b"method not allowed\n", "text/plain; charset=utf-8")
@@ -522,6 +656,81 @@ class _Handler(BaseHTTPRequestHandler):
             self._serve_page(ext, params)
             return
         self._send(404, b"not found\n", "text/plain; charset=utf-8")
+
+    def _handle_page_channel(self, norm: str, raw_query: str) -> None:
+        """The page's own channel: its event stream and its demo button.
+
+        Authorised by the page's signed query. The expiry is not checked: a page that
+        was opened in time stays registered, like a real webphone.
+        """
+        sandbox = self.server.sandbox
+        link = sandbox._verify_link(raw_query, check_expiry=False)
+        if link is None:
+            self._send(403, b"link invalido\n", "text/plain; charset=utf-8")
+            return
+        ext = link[0]
+        if norm == "/w3/simulate":
+            if self.command != "POST":
+                self._send(405, b"method not allowed\n", "text/plain; charset=utf-8")
+                return
+            numero = "+55489" + "".join(random.choice("0123456789") for _ in range(8))
+            recebida_id = sandbox._ring(ext["ramal"], numero, ext["bina"])
+            if recebida_id is None:
+                raise _ApiError(404, 60, "nenhum webphone conectado neste ramal")
+            self._send_envelope(200, 0, "chamada recebida enviada", {"chamadaRecebidaId": recebida_id})
+            return
+        if self.command != "GET":
+            self._send(405, b"method not allowed\n", "text/plain; charset=utf-8")
+            return
+        self._serve_events(ext["ramal"])
+
+    def _serve_events(self, ramal: str) -> None:
+        hub = self.server.sandbox._hub
+        q = hub.subscribe(ramal)
+        if q is None:
+            self._send(503, b"stopping\n", "text/plain; charset=utf-8")
+            return
+        self.close_connection = True
+        try:
+            log.info("%s %s -> 200 (event stream)", self.command, self.path.partition("?")[0])
+            self.send_response(200, "OK")
+            self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(b"retry: 2000\n: conectado\n\n")
+            heartbeat = self.server.sandbox._sse_heartbeat
+            last_write = time.monotonic()
+            while True:
+                try:
+                    item = q.get(timeout=_SSE_POLL)
+                except queue.Empty:
+                    if self._peer_closed():
+                        break
+                    if time.monotonic() - last_write >= heartbeat:
+                        self.wfile.write(b": ping\n\n")
+                        last_write = time.monotonic()
+                    continue
+                if item is None:
+                    break
+                event, data = item
+                payload = json.dumps(data, ensure_ascii=False)
+                self.wfile.write(f"event: {event}\ndata: {payload}\n\n".encode())
+                last_write = time.monotonic()
+        except OSError:
+            pass  # the page went away (or the server is stopping)
+        finally:
+            hub.unsubscribe(ramal, q)
+
+    def _peer_closed(self) -> bool:
+        """True when the client closed an event stream (it never sends anything on it)."""
+        try:
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            if not readable:
+                return False
+            return self.connection.recv(1, socket.MSG_PEEK) == b""
+        except (OSError, ValueError):
+            return True
 
     def _serve_asset(self, name: str) -> None:
         target = (STATIC_DIR / name).resolve()
@@ -588,6 +797,8 @@ class SandboxServer:
         self._lock = threading.Lock()
         self._requests: list[RecordedRequest] = []
         self._faults: list[_Fault] = []
+        self._hub = _EventHub()
+        self._sse_heartbeat = _SSE_HEARTBEAT
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._stopped = False
@@ -641,12 +852,32 @@ class SandboxServer:
         if httpd is None:
             return
         httpd.shutdown()
+        self._hub.close()
         httpd.close_connections()
         httpd.server_close()
         if self._thread is not None:
             self._thread.join(timeout=10)
             self._thread = None
         log.debug("sandbox stopped")
+
+    def connected_webphones(self, ramal: str) -> int:
+        """How many webphone pages of ``ramal`` hold an open event stream."""
+        return self._hub.count(str(ramal))
+
+    def incoming_call(
+        self, ramal: str, numero: str = "+554832830151", numero_destino: str | None = None
+    ) -> int:
+        """Ring the connected pages of ``ramal`` (like ``POST /sandbox/incoming``).
+
+        Returns the ``chamadaRecebidaId``; raises LookupError if no page is connected.
+        """
+        ext = self._extension_by_ramal(str(ramal))
+        if ext is None:
+            raise LookupError(f"unknown extension {ramal}")
+        recebida_id = self._ring(ext["ramal"], numero, numero_destino or ext["bina"])
+        if recebida_id is None:
+            raise LookupError(f"no webphone of extension {ramal} is connected")
+        return recebida_id
 
     def inject_fault(
         self,
@@ -684,6 +915,16 @@ class SandboxServer:
                         self._faults.remove(fault)
                     return fault
         return None
+
+    def _ring(self, ramal: str, numero: str, destino: str) -> int | None:
+        recebida_id = random.randint(10_000_000, 999_999_999)
+        data = {
+            "chamadaRecebidaId": recebida_id,
+            "numeroChegando": numero,
+            "numeroDestino": destino,
+            "ring_timeout": float(self.config.ring_timeout),
+        }
+        return recebida_id if self._hub.publish(ramal, "incoming", data) else None
 
     def _extension_by_id(self, id_: str) -> dict[str, Any] | None:
         if not _RE_ID.fullmatch(id_ or ""):
@@ -731,7 +972,9 @@ class SandboxServer:
             params.append(("ligar_para", ligar_para))
         return self._signed_url(path, params, expires)
 
-    def _verify_link(self, raw_query: str) -> tuple[dict[str, Any], dict[str, str]] | None:
+    def _verify_link(
+        self, raw_query: str, check_expiry: bool = True
+    ) -> tuple[dict[str, Any], dict[str, str]] | None:
         """The extension and the (decoded) parameters of a valid signed link, else None."""
         unsigned, sep, signature = raw_query.rpartition("&signature=")
         if not sep or not re.fullmatch(r"[0-9a-f]{64}", signature):
@@ -751,7 +994,7 @@ class SandboxServer:
             expires = int(params.get("expires", ""))
         except ValueError:
             return None
-        if time.time() >= expires:
+        if check_expiry and time.time() >= expires:
             return None
         ext = self._by_key.get(params.get("key", ""))
         if ext is None:

@@ -42,8 +42,13 @@ class BackgroundPhone(QObject):
     session_created = Signal(object)   # PhoneSession, each time the page is (re)built
 
     def __init__(self, ramal: str, fetch_url: FetchUrl, profile_provider: Callable[[], object],
-                 open_external: Callable[[QUrl], None], parent: QObject | None = None) -> None:
+                 open_external: Callable[[QUrl], None], parent: QObject | None = None, *,
+                 backoff: tuple[float, ...] = BACKOFF_SECONDS,
+                 refresh_margin: float = REFRESH_MARGIN, min_refresh: float = 5.0) -> None:
         super().__init__(parent)
+        self._backoff = backoff
+        self._refresh_margin = refresh_margin
+        self._min_refresh = min_refresh
         self.ramal = ramal
         self._fetch_url = fetch_url
         self._profile_provider = profile_provider
@@ -138,10 +143,10 @@ class BackgroundPhone(QObject):
         self._retry_later()
 
     def _retry_later(self) -> None:
-        delay = BACKOFF_SECONDS[min(self._failures, len(BACKOFF_SECONDS) - 1)]
+        delay = self._backoff[min(self._failures, len(self._backoff) - 1)]
         self._failures += 1
         log.info("reconnecting %s in %s s", self.ramal, delay)
-        self._retry_timer.start(delay * 1000)
+        self._retry_timer.start(int(delay * 1000))
 
     # --- fresh URLs before they expire ------------------------------------------------
 
@@ -149,7 +154,7 @@ class BackgroundPhone(QObject):
         expires = url_expiry(url)
         if expires is None:
             return
-        delay = max(5.0, expires - time.time() - REFRESH_MARGIN)
+        delay = max(self._min_refresh, expires - time.time() - self._refresh_margin)
         self._refresh_timer.start(int(min(delay, 24 * 3600) * 1000))
 
     def _refresh(self) -> None:

@@ -26,8 +26,13 @@ def when_text(epoch: float, now: float | None = None) -> str:
 
 
 def recent_text(record: CallRecord) -> str:
-    return _("{number} — {when} · ext. {ramal}", number=record.display,
+    text = _("{number} — {when} · ext. {ramal}", number=record.display,
              when=when_text(record.when), ramal=record.ramal)
+    if record.kind == "missed":
+        return _("Missed: {call}", call=text)
+    if record.kind == "incoming":
+        return _("Received: {call}", call=text)
+    return text
 
 
 def favourite_text(name: str, number: str, region: str) -> str:
