@@ -123,6 +123,7 @@ SANDBOX_TIMING_OPTIONS = {
     "--url-ttl": _("seconds a signed webphone URL stays valid"),
     "--saldo": _("account balance (0: /webphone answers 402)"),
     "--extra-extensions": _("extra generated extensions, to try paging"),
+    "--ring-timeout": _("seconds an incoming call rings before it is missed (0: forever)"),
 }
 
 

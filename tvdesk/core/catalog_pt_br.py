@@ -440,4 +440,6 @@ PT_BR: dict[str, str] = {
     "That number cannot be dialled.": "Esse número não pode ser discado.",
     "Missed: {call}": "Perdida: {call}",
     "Received: {call}": "Recebida: {call}",
+    "seconds an incoming call rings before it is missed (0: forever)":
+        "segundos que uma ligação recebida toca antes de ser perdida (0: para sempre)",
 }
