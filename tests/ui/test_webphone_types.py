@@ -170,3 +170,34 @@ def test_the_embedded_panel_returns_to_idle_at_the_end_of_the_call(qapp, qtbot, 
     calls = [r for r in sandbox.requests if r.path.rstrip("/") == "/webphone"]
     assert calls[-1].query["tipo"] == ["embedded"]
     desktop.quit()
+
+
+def test_dial_from_the_call_bar_field_and_the_status_line(hidden_app, qtbot, sandbox):
+    desktop, phone = hidden_app
+    desktop.hidden.show_call_bar("4000")
+    window = desktop.hidden.call_bars["4000"]
+    qtbot.waitUntil(lambda: "internet" in window.status_line.text(), timeout=5000)
+    phone.session.page.send_command("entrarNaFila", filaId="12")
+    qtbot.waitUntil(lambda: "in the queue 12" in window.status_line.text(), timeout=5000)
+    field = window.bar.findChild(QWidget, "dialNumberEdit")
+    qtbot.keyClicks(field, "4001")
+    qtbot.mouseClick(button(window.bar, "dialButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: phone.session.state == "conversando", timeout=5000)
+    assert phone.session.remote == "4001"
+    qtbot.mouseClick(button(window.bar, "hangupButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: phone.session.state == "conectado", timeout=5000)
+
+
+def test_going_offline_stays_offline_until_asked(hidden_app, qtbot, sandbox):
+    desktop, phone = hidden_app
+    desktop.hidden.show_call_bar("4000")
+    window = desktop.hidden.call_bars["4000"]
+    qtbot.mouseClick(button(window, "onlineButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: phone.connection == "disconnected", timeout=5000)
+    assert desktop.tray.icon.toolTip().endswith("disconnected")
+    fetches = len([r for r in sandbox.requests if r.path.rstrip("/") == "/webphone"])
+    qtbot.wait(2500)   # longer than the first reconnection delay
+    assert phone.connection == "disconnected"
+    assert len([r for r in sandbox.requests if r.path.rstrip("/") == "/webphone"]) == fetches
+    qtbot.mouseClick(button(window, "onlineButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: phone.connection == "connected", timeout=10000)

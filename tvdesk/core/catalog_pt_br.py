@@ -442,4 +442,10 @@ PT_BR: dict[str, str] = {
     "Received: {call}": "Recebida: {call}",
     "seconds an incoming call rings before it is missed (0: forever)":
         "segundos que uma ligação recebida toca antes de ser perdida (0: para sempre)",
+    "internet: {internet} · computer: {computer}": "internet: {internet} · computador: {computer}",
+    "in the queue": "na fila",
+    "paused in the queue": "em pausa na fila",
+    "out of the queue": "fora da fila",
+    "Go offline": "Ficar offline",
+    "Go online": "Ficar online",
 }

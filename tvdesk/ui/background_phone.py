@@ -59,6 +59,7 @@ class BackgroundPhone(QObject):
         self._failures = 0
         self._stopped = True
         self._refresh_due = False
+        self._offline = False
         self._retry_timer = self._single_shot(self._connect)
         self._refresh_timer = self._single_shot(self._refresh)
         self._connect_timeout = self._single_shot(lambda: self._lost("no connection in time"))
@@ -81,6 +82,19 @@ class BackgroundPhone(QObject):
             timer.stop()
         self._drop_page()
         self._set_connection("disconnected")
+
+    def set_online(self, online: bool) -> None:
+        """The person's choice: offline disconnects and stays so; online connects again."""
+        self._offline = not online
+        if self.session is None:
+            if online and not self._stopped:
+                self._connect()
+            return
+        if online:
+            self.session.reconnect()
+        else:
+            self._retry_timer.stop()
+            self.session.disconnect()
 
     def in_call(self) -> bool:
         return self.session is not None and self.session.state in IN_CALL
@@ -122,7 +136,10 @@ class BackgroundPhone(QObject):
             if self._refresh_due:
                 self._refresh()
         elif state == "desconectado":
-            self._lost("the webphone disconnected")
+            if self._offline:
+                self._set_connection("disconnected")   # asked for: no reconnecting
+            else:
+                self._lost("the webphone disconnected")
         elif state == "encerrada" and self._refresh_due:
             QTimer.singleShot(500, self._refresh)
 
@@ -160,8 +177,8 @@ class BackgroundPhone(QObject):
     def _refresh(self) -> None:
         if self._stopped:
             return
-        if self.in_call():
-            self._refresh_due = True   # never pull the page away mid-call
+        if self.in_call() or self._offline:
+            self._refresh_due = True   # never pull the page away mid-call (or while offline)
             return
         log.info("refreshing the hidden webphone of %s before its URL expires", self.ramal)
         self._connect()

@@ -11,12 +11,14 @@ import logging
 
 from PySide6.QtCore import QObject, Signal
 
+from tvdesk.core.i18n import _
 from tvdesk.core.webphone_protocol import WebphoneEvent
 from tvdesk.ui.webphone_page import WebphonePage
 
 log = logging.getLogger("tvdesk.session")
 
 IN_CALL = ("chamando", "conversando")
+QUEUE_EVENTS = ("entrou_na_fila", "saiu_da_fila", "pausou_na_fila", "despausou_na_fila")
 
 
 class PhoneSession(QObject):
@@ -27,6 +29,8 @@ class PhoneSession(QObject):
     recording_changed = Signal(bool)
     incoming_call = Signal(str, str)   # caller number, chamadaRecebidaId
     call_finished = Signal(str, str, bool)  # remote, "incoming"/"outgoing", answered
+    quality_changed = Signal(str)      # the page's own words for internet / computer quality
+    queue_changed = Signal(str, str)   # entrou_na_fila, pausou_na_fila, ...; filaId or ""
 
     def __init__(self, page: WebphonePage, ramal: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -36,6 +40,8 @@ class PhoneSession(QObject):
         self.remote = ""
         self.muted = False
         self.recording = False
+        self.quality: dict[str, str] = {}
+        self.queue_state = ""
         self.incoming = False      # the current call rang here
         self.answered = False      # the current call reached conversando
         page.call_event.connect(self._on_event)
@@ -77,6 +83,16 @@ class PhoneSession(QObject):
     def reconnect(self) -> bool:
         return self.page.send_command("conectar")
 
+    def disconnect(self) -> bool:
+        return self.page.send_command("desconectar")
+
+    def quality_text(self) -> str:
+        if not self.quality:
+            return ""
+        return _("internet: {internet} · computer: {computer}",
+                 internet=self.quality.get("internet") or "?",
+                 computer=self.quality.get("computador") or "?")
+
     # --- the page's events ------------------------------------------------------------
 
     def _on_event(self, event: WebphoneEvent) -> None:
@@ -89,6 +105,12 @@ class PhoneSession(QObject):
             self.incoming_call.emit(number, str(event.fields.get("chamadaRecebidaId", "")))
         elif event.name == "status_erro":
             self.error.emit(str(event.fields.get("status_erro", "")))
+        elif event.name == "stats_webphone":
+            self.quality = {key: str(event.fields.get(key, "")) for key in ("internet", "computador")}
+            self.quality_changed.emit(self.quality_text())
+        elif event.name in QUEUE_EVENTS:
+            self.queue_state = event.name
+            self.queue_changed.emit(event.name, str(event.fields.get("filaId", "")))
         elif event.call_state:
             self._set_state(event.call_state)
 
