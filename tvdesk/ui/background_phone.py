@@ -196,5 +196,6 @@ class BackgroundPhone(QObject):
         if state == "connected":
             self.last_error = ""
         if state != self.connection:
+            log.info("hidden webphone of %s: %s", self.ramal, state)
             self.connection = state
             self.connection_changed.emit(state)

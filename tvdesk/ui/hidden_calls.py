@@ -162,6 +162,7 @@ class HiddenCalls(QObject):
         if old is not None:
             old.withdraw()
         self.ringing[phone.ramal] = window
+        log.info("ringing window shown for a call on %s", phone.ramal)
         window.show()
         window.raise_()
         self._notify(_("Incoming call from {caller} on extension {ramal}",
