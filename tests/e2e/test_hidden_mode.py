@@ -5,7 +5,6 @@ import json
 
 import pytest
 import requests
-
 from support.app_process import tvdesk_cli
 
 pytestmark = [pytest.mark.e2e, pytest.mark.webengine]

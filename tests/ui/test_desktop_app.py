@@ -173,3 +173,27 @@ def test_entering_a_token_leaves_demo_mode_and_forgetting_it_returns(qapp, qtbot
     assert memory_keyring.get_password("tvdesk", "access-token") is None
     assert "Demo mode is on" in app.main_window.status_label.text()
     app.quit()
+
+
+def test_about_shows_where_things_are_and_copies_diagnostics_without_secrets(
+        qapp, qtbot, paths, sandbox):
+    from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
+
+    from tvdesk.ui.about_dialog import AboutDialog
+
+    app = make_app(qapp, qtbot, paths, sandbox)
+    qtbot.waitUntil(lambda: app.main_window.extension_list.count() == 3, timeout=5000)
+    app.open_about()
+    dialog = next(w for w in QApplication.allWidgets()
+                  if isinstance(w, AboutDialog) and w.isVisible())
+    assert dialog.findChild(QLabel, "aboutApi").text() == sandbox.base_url
+    assert dialog.findChild(QLabel, "aboutLogs").text() == str(paths.log_file)
+    assert dialog.findChild(QLabel, "aboutKeyring").text()   # the backend keyring picked
+    qtbot.mouseClick(dialog.findChild(QAbstractButton, "copyDiagnosticsButton"),
+                     Qt.MouseButton.LeftButton)
+    report = QApplication.clipboard().text()
+    assert report.startswith("tvdesk ")
+    assert sandbox.base_url in report and "extensions: 4000 (floating)" in report
+    assert sandbox.token not in report
+    dialog.close()
+    app.quit()

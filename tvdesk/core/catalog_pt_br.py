@@ -448,4 +448,16 @@ PT_BR: dict[str, str] = {
     "out of the queue": "fora da fila",
     "Go offline": "Ficar offline",
     "Go online": "Ficar online",
+    # --- about and diagnostics ---
+    "About tvdesk": "Sobre o tvdesk",
+    "About": "Sobre",
+    "(demo sandbox)": "(sandbox de demonstração)",
+    "Keyring": "Chaveiro",
+    "Settings": "Configurações",
+    "Logs": "Logs",
+    "Data": "Dados",
+    "Copy diagnostics": "Copiar diagnóstico",
+    "Diagnostics copied, with every secret masked. Paste them into your message to support.":
+        "Diagnóstico copiado, com todos os segredos mascarados. Cole-o na sua mensagem ao "
+        "suporte.",
 }

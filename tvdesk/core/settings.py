@@ -102,6 +102,7 @@ class Settings:
     history_limit: int = 50
     hotkey_enabled: bool = False
     hotkey: str = DEFAULT_HOTKEY          # a QKeySequence text; checked by the UI, not here
+    language: str = "auto"                # auto (system locale), pt_BR or en; TVDESK_LANG wins
     do_not_disturb: bool = False
     dnd_action: str = "decline"           # incoming calls under Do Not Disturb: decline or ignore
     version: int = SCHEMA_VERSION
@@ -204,6 +205,7 @@ class Settings:
             history_limit=history_limit,
             hotkey_enabled=_typed(raw, "hotkey_enabled", bool, defaults.hotkey_enabled),
             do_not_disturb=_typed(raw, "do_not_disturb", bool, defaults.do_not_disturb),
+            language=_choice(raw, "language", LANGUAGES, "auto"),
             dnd_action=_dnd_action(raw),
             hotkey=hotkey,
         )
@@ -220,6 +222,14 @@ def _favourites(raw: dict[str, Any]) -> list[Favourite]:
 
 
 DND_ACTIONS = ("decline", "ignore")
+LANGUAGES = ("auto", "pt_BR", "en")
+
+
+def _choice(raw: dict[str, Any], key: str, choices: tuple[str, ...], default: str) -> str:
+    value = _typed(raw, key, str, default)
+    if value not in choices:
+        raise ValueError(f"unknown {key} {value!r}")
+    return value
 
 
 def _dnd_action(raw: dict[str, Any]) -> str:

@@ -7,10 +7,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, qVersion
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tvdesk.core.account import Account, start_demo_account
+from tvdesk.core.diagnostics import build_report
 from tvdesk.core.errors import KeyringUnavailableError, TvdeskError
 from tvdesk.core.history import CallHistory, CallRecord
 from tvdesk.core.i18n import _
@@ -91,6 +92,7 @@ class DesktopApp(QObject):
         self.hidden.message.connect(self.show_message)
         self.qapp.clipboard().dataChanged.connect(self._on_clipboard_changed)
         window.redial_requested.connect(self.redial_last)
+        window.show_about.connect(self.open_about)
         window.clear_history_requested.connect(self.clear_history)
         window.quick_dial_requested.connect(lambda ramal, number: self.calls.dial(
             DialRequest(ramal=ramal or None, number=number)))
@@ -104,6 +106,7 @@ class DesktopApp(QObject):
             self.tray.redial_last.connect(self.redial_last)
             self.tray.clear_history.connect(self.clear_history)
             self.tray.dnd_toggled.connect(self.set_do_not_disturb)
+            self.tray.show_about.connect(self.open_about)
             self.tray.show_call_bar.connect(self.hidden.show_call_bar)
             self.tray.quick_dial.connect(lambda ramal, number: self.calls.dial(
                 DialRequest(ramal=ramal or None, number=number)))
@@ -267,6 +270,26 @@ class DesktopApp(QObject):
         dialog.change_token.connect(self.open_token_dialog)
         dialog.forget_token.connect(lambda: (dialog.reject(), self.forget_token()))
         dialog.import_extensions.connect(lambda: (dialog.reject(), self.import_extensions()))
+        dialog.show()
+
+    def diagnostics(self) -> str:
+        return build_report(
+            self.paths, self.settings, api_base=self.account.api_base, demo=self.account.demo,
+            token_source=self.token_store.source() if not self.account.demo else "demo sandbox",
+            keyring_backend=self.token_store.backend_name(),
+            extra=[("system tray", "available" if self.tray is not None else "none"),
+                   ("background phones", ", ".join(
+                       f"{r}: {p.connection}" for r, p in self.calls.background.items()) or "-"),
+                   ("Qt", qVersion())])
+
+    def open_about(self) -> None:
+        from tvdesk.ui.about_dialog import AboutDialog
+
+        dialog = AboutDialog(self.paths, self.account.api_base, self.account.demo,
+                             self.token_store.backend_name(), self.diagnostics,
+                             self.main_window if self.main_window.isVisible() else None)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._about_dialog = dialog   # without a parent, Python's reference keeps it alive
         dialog.show()
 
     def open_token_dialog(self) -> None:

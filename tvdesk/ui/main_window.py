@@ -38,6 +38,7 @@ class MainWindow(QWidget):
     quick_dial_requested = Signal(str, str)   # ramal, number
     redial_requested = Signal()
     clear_history_requested = Signal()
+    show_about = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -103,6 +104,9 @@ class MainWindow(QWidget):
         number_row.addWidget(self.call_button)
         buttons = QHBoxLayout()
         buttons.addWidget(self.import_button)
+        about_button = QPushButton(_("About"), objectName="aboutButton")
+        about_button.clicked.connect(self.show_about.emit)
+        buttons.addWidget(about_button)
         buttons.addStretch(1)
         buttons.addWidget(settings_button)
 

@@ -26,6 +26,7 @@ class TrayController(QObject):
     quick_dial = Signal(str, str)  # ramal ("" = default), number
     dnd_toggled = Signal(bool)
     show_call_bar = Signal(str)    # ramal of a hidden extension
+    show_about = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -112,6 +113,7 @@ class TrayController(QObject):
         if demo or not has_token:
             self.menu.addAction(_("Enter Access-Token…"), self.enter_token.emit)
         self.menu.addAction(_("Settings…"), self.open_settings.emit)
+        self.menu.addAction(_("About tvdesk"), self.show_about.emit)
         self.menu.addSeparator()
         self.menu.addAction(_("Quit"), self.quit_requested.emit)
 
