@@ -8,12 +8,17 @@ import json
 import os
 from pathlib import Path
 
+from jaraco.classes.properties import classproperty
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
 
 class MemoryKeyring(KeyringBackend):
-    priority = 1
+    # keyring registers every imported backend class and may chain them into the default
+    # keyring; these test backends must only ever be used when installed on purpose.
+    @classproperty
+    def priority(cls):
+        raise RuntimeError("only used when installed explicitly")
 
     def __init__(self) -> None:
         super().__init__()
@@ -31,7 +36,11 @@ class MemoryKeyring(KeyringBackend):
 
 
 class FileKeyring(KeyringBackend):
-    priority = 1
+    @classproperty
+    def priority(cls):
+        if "TVDESK_TEST_KEYRING_FILE" not in os.environ:
+            raise RuntimeError("TVDESK_TEST_KEYRING_FILE is not set")
+        return 1
 
     @property
     def path(self) -> Path:

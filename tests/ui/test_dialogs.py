@@ -131,3 +131,53 @@ def test_the_hotkey_setting_explains_why_it_is_unavailable_here(qtbot):
     dialog = settings_dialog(qtbot, Settings())   # tests run offscreen: no X11 session
     assert not dialog.hotkey_check.isEnabled()
     assert "X11" in dialog.hotkey_note.text()
+
+
+class RecordingAutostart:
+    """A stand-in for the platform's autostart (the real ones are tested in tests/unit)."""
+
+    def __init__(self, enabled=False, fail=False):
+        self.enabled = enabled
+        self.fail = fail
+        self.calls = []
+
+    def is_enabled(self):
+        return self.enabled
+
+    def describe(self):
+        return "autostart entry: /tmp/x"
+
+    def enable(self):
+        from tvdesk.integration.autostart import AutostartError
+        self.calls.append("enable")
+        if self.fail:
+            raise AutostartError("cannot write the autostart entry")
+        self.enabled = True
+
+    def disable(self):
+        self.calls.append("disable")
+        self.enabled = False
+
+
+def test_open_at_login_follows_the_system_and_changes_it_on_ok(qtbot):
+    autostart = RecordingAutostart(enabled=False)
+    dialog = settings_dialog(qtbot, Settings())
+    dialog.load_autostart(autostart)
+    assert not dialog.autostart_check.isChecked()
+    dialog.autostart_check.setChecked(True)
+    dialog.language_combo.setCurrentIndex(dialog.language_combo.findData("pt_BR"))
+    accepted = []
+    dialog.settings_accepted.connect(accepted.append)
+    dialog._accept()
+    assert autostart.calls == ["enable"] and autostart.enabled
+    assert accepted[0].language == "pt_BR"
+
+
+def test_an_autostart_failure_is_shown_and_the_dialog_stays(qtbot):
+    dialog = settings_dialog(qtbot, Settings())
+    dialog.show()
+    dialog.load_autostart(RecordingAutostart(fail=True))
+    dialog.autostart_check.setChecked(True)
+    dialog._accept()
+    assert "cannot write the autostart entry" in dialog.error_label.text()
+    assert dialog.isVisible()

@@ -460,4 +460,21 @@ PT_BR: dict[str, str] = {
     "Diagnostics copied, with every secret masked. Paste them into your message to support.":
         "Diagnóstico copiado, com todos os segredos mascarados. Cole-o na sua mensagem ao "
         "suporte.",
+    # --- autostart ---
+    "Autostart entry: {path}": "Entrada de início automático: {path}",
+    "Registry value \"{name}\" in HKEY_CURRENT_USER\\{key}":
+        "Valor \"{name}\" do registro em HKEY_CURRENT_USER\\{key}",
+    "Launch agent: {path} (macOS reads it at your next login)":
+        "Agente de inicialização: {path} (o macOS o lê no seu próximo login)",
+    "{folder} is a file, but it must be a folder (rename or remove that file)":
+        "{folder} é um arquivo, mas deveria ser uma pasta (renomeie ou remova esse arquivo)",
+    "{path} already exists and was not made by tvdesk, so tvdesk leaves it alone. Rename or "
+    "remove it, then try again.":
+        "{path} já existe e não foi criado pelo tvdesk, por isso o tvdesk não mexe nele. "
+        "Renomeie ou remova esse arquivo e tente de novo.",
+    "Open tvdesk at login": "Abrir o tvdesk ao entrar na sessão",
+    "Language": "Idioma",
+    "Automatic (system)": "Automático (sistema)",
+    "Language changes take effect the next time tvdesk starts.":
+        "A mudança de idioma vale a partir da próxima vez que o tvdesk abrir.",
 }

@@ -12,7 +12,7 @@ import os
 
 import keyring
 import keyring.errors
-from keyring.backends import fail
+from keyring.backends import chainer, fail
 
 from tvdesk.core.errors import KeyringUnavailableError
 from tvdesk.core.redact import register_secret
@@ -36,10 +36,9 @@ class TokenStore:
         backend = keyring.get_keyring()
         if isinstance(backend, fail.Keyring):
             return False
-        try:
-            return backend.priority > 0  # type: ignore[operator]
-        except Exception:  # noqa: BLE001 - backends raise anything from priority when unusable
-            return False
+        if isinstance(backend, chainer.ChainerBackend):
+            return bool(backend.backends)   # a chain of nothing is no keyring at all
+        return True
 
     def from_environment(self) -> str | None:
         token = self._environ.get(ENV_VAR, "").strip()
@@ -89,7 +88,7 @@ class TokenStore:
             return None
         try:
             token = keyring.get_password(SERVICE, USERNAME)
-        except keyring.errors.KeyringError as error:
+        except Exception as error:  # noqa: BLE001 - backends fail in many ways (D-Bus, locked)
             # A locked or broken keyring: behave as "no token" and say so in the log.
             log.warning("keyring unavailable: %s", type(error).__name__)
             return None

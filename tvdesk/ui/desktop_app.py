@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -19,6 +20,7 @@ from tvdesk.core.paths import AppPaths
 from tvdesk.core.phone_numbers import DialTarget, find_dialable
 from tvdesk.core.settings import Settings, SettingsStore
 from tvdesk.core.token_store import TokenStore
+from tvdesk.integration.autostart import autostart_for_platform
 from tvdesk.ui.background import BackgroundRunner
 from tvdesk.ui.calls import CallManager, DialRequest, StartedCall
 from tvdesk.ui.confirm_dial import ConfirmDialBox
@@ -55,6 +57,7 @@ class DesktopApp(QObject):
         self._confirm_boxes: list[ConfirmDialBox] = []
         self.hidden = HiddenCalls(lambda: self.settings, self._add_to_history, self.show_message,
                                   self)
+        self.autostart = autostart_for_platform(sys.platform)
         self.hotkey = GlobalHotkey(self)
         self.hotkey.triggered.connect(lambda: self.dial_clipboard(source="hotkey"))
         self.main_window = MainWindow()
@@ -266,6 +269,7 @@ class DesktopApp(QObject):
         from tvdesk.ui.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.settings, self.account.demo, self.main_window)
+        dialog.load_autostart(self.autostart)
         dialog.settings_accepted.connect(self.apply_settings)
         dialog.change_token.connect(self.open_token_dialog)
         dialog.forget_token.connect(lambda: (dialog.reject(), self.forget_token()))

@@ -30,6 +30,7 @@ from tvdesk.core.errors import InvalidInputError, InvalidPhoneNumberError, Tvdes
 from tvdesk.core.i18n import _
 from tvdesk.core.phone_numbers import normalize
 from tvdesk.core.settings import WEBPHONE_TYPES, Extension, Favourite, Settings, is_valid_ramal
+from tvdesk.integration.autostart import AutostartError
 from tvdesk.ui.hotkey import hotkey_support
 from tvdesk.ui.token_dialog import api_base_combo, combo_api_base
 
@@ -113,6 +114,15 @@ class SettingsDialog(QDialog):
             self.hotkey_edit.setEnabled(False)
             self.hotkey_note.setText(support.reason)
 
+        self.autostart_check = QCheckBox(_("Open tvdesk at login"), objectName="autostartCheck")
+        self.language_combo = QComboBox(objectName="languageCombo")
+        for value, text in (("auto", _("Automatic (system)")), ("pt_BR", "Português (Brasil)"),
+                            ("en", "English")):
+            self.language_combo.addItem(text, value)
+        self.language_combo.setCurrentIndex(max(self.language_combo.findData(settings.language), 0))
+        self.language_combo.setToolTip(
+            _("Language changes take effect the next time tvdesk starts."))
+
         self.dnd_combo = QComboBox(objectName="dndCombo")
         self.dnd_combo.addItem(_("decline them"), "decline")
         self.dnd_combo.addItem(_("let them ring out unanswered"), "ignore")
@@ -134,6 +144,8 @@ class SettingsDialog(QDialog):
         form.addRow("", self.confirm_check)
         form.addRow(_("Recent calls kept"), self.history_spin)
         form.addRow(_("Incoming calls in Do Not Disturb"), self.dnd_combo)
+        form.addRow(_("Language"), self.language_combo)
+        form.addRow("", self.autostart_check)
         hotkey_row = QHBoxLayout()
         hotkey_row.addWidget(self.hotkey_check)
         hotkey_row.addWidget(self.hotkey_edit)
@@ -233,11 +245,30 @@ class SettingsDialog(QDialog):
     def _accept(self) -> None:
         try:
             settings = self.collect()
+            self._apply_autostart()
         except TvdeskError as error:
             self.error_label.setText(error.user_message())
             return
         self.settings_accepted.emit(settings)
         self.accept()
+
+    def load_autostart(self, autostart) -> None:
+        """Show the real state: autostart lives in the system, not in settings.json."""
+        self._autostart = autostart
+        self.autostart_check.setChecked(autostart.is_enabled())
+        self.autostart_check.setToolTip(autostart.describe())
+        self._autostart_was = self.autostart_check.isChecked()
+
+    def _apply_autostart(self) -> None:
+        autostart = getattr(self, "_autostart", None)
+        wanted = self.autostart_check.isChecked()
+        if autostart is None or wanted == self._autostart_was:
+            return
+        try:
+            autostart.enable() if wanted else autostart.disable()
+        except AutostartError as error:
+            raise InvalidInputError(str(error)) from None
+        self._autostart_was = wanted
 
     def collect(self) -> Settings:
         """The settings as edited; raises TvdeskError with a message for people."""
@@ -250,6 +281,7 @@ class SettingsDialog(QDialog):
         settings.confirm_external_dials = self.confirm_check.isChecked()
         settings.history_limit = self.history_spin.value()
         settings.dnd_action = self.dnd_combo.currentData()
+        settings.language = self.language_combo.currentData()
         settings.favourites = self._favourites(settings.region)
         settings.hotkey_enabled = self.hotkey_check.isChecked() and self.hotkey_check.isEnabled()
         sequence = self.hotkey_edit.keySequence().toString(QKeySequence.SequenceFormat.PortableText)
