@@ -197,3 +197,13 @@ def test_about_shows_where_things_are_and_copies_diagnostics_without_secrets(
     assert sandbox.token not in report
     dialog.close()
     app.quit()
+
+
+def test_without_tray_messages_a_notice_appears_in_the_corner(qapp, qtbot, paths, sandbox):
+    app = make_app(qapp, qtbot, paths, sandbox, use_tray=False)
+    assert not app.main_window.isVisible()
+    app.show_message("Missed call from (48) 3283-0151", True)
+    assert app.toast is not None and app.toast.isVisible()
+    assert "Missed call from (48) 3283-0151" in app.toast.label.text()
+    app.quit()
+    assert not app.toast.isVisible()

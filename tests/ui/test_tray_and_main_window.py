@@ -27,7 +27,7 @@ def test_tray_menu_lists_extensions_with_the_default_marked(qtbot):
     assert texts[0] == "Call the number on the clipboard"      # the clipboard entry leads
     assert [a.text() for a in extension_actions(tray)] == [
         "Call from 4000 · Recepção", "Call from 4001 · Vendas  (default)", "Call from 4002"]
-    assert texts[-2:] == ["Settings…", "Quit"]
+    assert texts[-3:] == ["Settings…", "About tvdesk", "Quit"]
     assert [a.font().bold() for a in extension_actions(tray)] == [False, True, False]
     with qtbot.waitSignal(tray.dial_extension) as dialled:
         extension_actions(tray)[2].trigger()
@@ -85,3 +85,20 @@ def test_main_window_demo_banner_and_no_extensions(qtbot):
     assert "No extensions" in window.status_label.text()
     with qtbot.waitSignal(window.enter_token):
         qtbot.mouseClick(window.token_button, Qt.MouseButton.LeftButton)
+
+
+def test_every_tray_state_has_a_distinct_icon(qtbot):
+    from tvdesk.ui.icons import STATUS_COLOURS, resources_dir, status_icon
+
+    images = set()
+    for status in ["idle", *STATUS_COLOURS]:
+        icon = status_icon(False, status)
+        assert not icon.isNull()
+        images.add(icon.pixmap(32, 32).toImage().bits().tobytes())
+        if status != "idle":
+            assert (resources_dir() / "icons" / f"tvdesk-{status.replace('_', '-')}.svg").exists()
+    assert len(images) == len(STATUS_COLOURS) + 1
+    tray = TrayController()
+    tray.rebuild(three_extensions(), demo=False, has_token=True)
+    tray.set_status("in_call")
+    assert tray.icon.toolTip() == "tvdesk · in call"

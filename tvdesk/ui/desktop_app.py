@@ -6,6 +6,7 @@ import logging
 import sys
 import time
 from collections.abc import Callable
+from html import escape as html_escape
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, qVersion
@@ -27,6 +28,7 @@ from tvdesk.ui.confirm_dial import ConfirmDialBox
 from tvdesk.ui.hidden_calls import HiddenCalls
 from tvdesk.ui.hotkey import GlobalHotkey
 from tvdesk.ui.main_window import MainWindow
+from tvdesk.ui.toast import Toast
 from tvdesk.ui.tray import TrayController
 
 log = logging.getLogger("tvdesk.app")
@@ -55,6 +57,7 @@ class DesktopApp(QObject):
                                  self.ask_confirmation, self)
         self.clipboard_target: DialTarget | None = None
         self._confirm_boxes: list[ConfirmDialBox] = []
+        self.toast: Toast | None = None
         self.hidden = HiddenCalls(lambda: self.settings, self._add_to_history, self.show_message,
                                   self)
         self.autostart = autostart_for_platform(sys.platform)
@@ -262,8 +265,10 @@ class DesktopApp(QObject):
             return
         if self.tray is not None and self.tray.notify(text, error):
             return
-        if error:
-            self.show_main_window()
+        # No tray balloons here (or no tray): a notice in the corner instead.
+        if self.toast is None:
+            self.toast = Toast()
+        self.toast.notify(html_escape(text), error)
 
     def open_settings(self) -> None:
         from tvdesk.ui.settings_dialog import SettingsDialog
@@ -402,6 +407,8 @@ class DesktopApp(QObject):
         self.calls.close_all()
         self.calls.stop_background_phones()
         self.hotkey.stop()
+        if self.toast is not None:
+            self.toast.close()
         if self.tray is not None:
             self.tray.hide()
         self.runner.wait(3000)

@@ -47,10 +47,17 @@ STATUS_COLOURS = {
 
 @cache
 def status_icon(demo: bool, status: str) -> QIcon:
-    """The app icon with a badge for the background phones' state (or DND)."""
+    """The app icon with a badge for the background phones' state (or DND).
+
+    SVG files (crisp at any size; the white outlines read on light and dark panels) for
+    the account; the demo's orange icon gets the same badge painted on.
+    """
     colour = STATUS_COLOURS.get(status)
     if colour is None:
         return app_icon(demo)
+    svg = resources_dir() / "icons" / f"tvdesk-{status.replace('_', '-')}.svg"
+    if not demo and svg.exists():
+        return QIcon(str(svg))
     pixmap = app_icon(demo).pixmap(64, 64)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
