@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import signal
 import socket
 import sys
 
 from tvdesk.cli import HEADLESS_COMMANDS, build_parser, run_headless
-from tvdesk.core.i18n import _
+from tvdesk.core.i18n import _, apply_language
 from tvdesk.core.logging_setup import configure_logging
 from tvdesk.core.paths import resolve_paths
 
@@ -37,9 +38,30 @@ def split_link(argv: list[str]) -> tuple[list[str], str | None]:
     return argv, None
 
 
+def saved_language(argv: list[str]) -> str | None:
+    """The language setting, read before the command line is parsed (no side effects)."""
+    basedir = None
+    for index, value in enumerate(argv):
+        if value == "--basedir" and index + 1 < len(argv):
+            basedir = argv[index + 1]
+        elif value.startswith("--basedir="):
+            basedir = value.split("=", 1)[1]
+    config = resolve_paths(basedir).config_dir
+    for name in ("settings.json", "settings-demo.json"):
+        try:
+            value = json.loads((config / name).read_text(encoding="utf-8")).get("language")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if isinstance(value, str) and value != "auto":
+            return value
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    apply_language(saved_language(argv))   # before any text is made: --help, windows
     try:
-        argv, link = split_link(list(sys.argv[1:] if argv is None else argv))
+        argv, link = split_link(argv)
     except LinkArgumentsError:
         print("tvdesk: " + _("a link must be the last argument; nothing may follow it"),
               file=sys.stderr)

@@ -24,6 +24,7 @@ from tvdesk.core.errors import (
     NoTokenError,
     TvdeskError,
 )
+from tvdesk.core.formatting import format_money
 from tvdesk.core.i18n import _
 from tvdesk.core.paths import AppPaths, resolve_paths
 from tvdesk.core.phone_numbers import normalize
@@ -59,7 +60,8 @@ def _ramal(value: str) -> str:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tvdesk", description=_("Desktop softphone for TotalVoice / Zenvia Voice."))
-    parser.add_argument("--version", action="version", version=f"tvdesk {__version__}")
+    parser.add_argument("--version", action="version", version=f"tvdesk {__version__}",
+                        help=_("show program's version number and exit"))
     _add_global_options(parser, suppress=False)
     parser.add_argument("--sandbox", action="store_true",
                         help=_("run against an embedded demo sandbox (nothing is stored)"))
@@ -111,20 +113,21 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--host", default="127.0.0.1", help=_("address to listen on"))
     sandbox.add_argument("--port", type=int, default=0, help=_("port (0: any free port)"))
     sandbox.add_argument("--token", help=_("Access-Token it accepts (default: random)"))
-    for option, help_text in SANDBOX_TIMING_OPTIONS.items():
+    for option, help_text in sandbox_timing_options().items():
         sandbox.add_argument(option, metavar="N", help=help_text)
     return parser
 
 
-# Passed through to `python -m tvdesk.sandbox` as they are.
-SANDBOX_TIMING_OPTIONS = {
-    "--answer-after": _("seconds of 'chamando' before 'conversando'"),
-    "--hangup-after": _("seconds of 'conversando' before the page hangs up (0: never)"),
-    "--url-ttl": _("seconds a signed webphone URL stays valid"),
-    "--saldo": _("account balance (0: /webphone answers 402)"),
-    "--extra-extensions": _("extra generated extensions, to try paging"),
-    "--ring-timeout": _("seconds an incoming call rings before it is missed (0: forever)"),
-}
+def sandbox_timing_options() -> dict[str, str]:
+    """Passed through to `python -m tvdesk.sandbox` as they are (help in the current language)."""
+    return {
+        "--answer-after": _("seconds of 'chamando' before 'conversando'"),
+        "--hangup-after": _("seconds of 'conversando' before the page hangs up (0: never)"),
+        "--url-ttl": _("seconds a signed webphone URL stays valid"),
+        "--saldo": _("account balance (0: /webphone answers 402)"),
+        "--extra-extensions": _("extra generated extensions, to try paging"),
+        "--ring-timeout": _("seconds an incoming call rings before it is missed (0: forever)"),
+    }
 
 
 class Cli:
@@ -269,7 +272,7 @@ class Cli:
         if not self.args.no_check:
             with TotalVoiceClient(self.api_base(), token) as client:
                 balance = client.balance()
-            self.say(_("The API accepted the token (balance: {balance}).", balance=f"{balance:.2f}"))
+            self.say(_("The API accepted the token (balance: {balance}).", balance=format_money(balance)))
         self.tokens.set(token)
         self.say(_("Access-Token stored in the system keyring ({backend}).",
                    backend=self.tokens.backend_name()))
@@ -285,7 +288,7 @@ class Cli:
         with self.client() as client:
             balance = client.balance()
         self.say(_("The API at {url} accepts the token (balance: {balance}).",
-                   url=self.api_base(), balance=f"{balance:.2f}"))
+                   url=self.api_base(), balance=format_money(balance)))
         return EXIT_OK
 
     def cmd_integrate(self) -> int:
@@ -303,7 +306,7 @@ class Cli:
         argv = ["--host", self.args.host, "--port", str(self.args.port)]
         if self.args.token:
             argv += ["--token", self.args.token]
-        for option in SANDBOX_TIMING_OPTIONS:
+        for option in sandbox_timing_options():
             value = getattr(self.args, option[2:].replace("-", "_"))
             if value is not None:
                 argv += [option, value]

@@ -229,7 +229,7 @@ def test_token_set_status_clear_output(cli_out, sandbox, memory_keyring, monkeyp
     monkeypatch.setattr(sys, "stdin", io.StringIO(sandbox.token + "\n"))
     code, out = cli_out("token", "set")
     assert code == 0
-    assert "accepted the token (balance: 42.50)" in out
+    assert "accepted the token (balance: R$42.50)" in out
     assert "stored in the system keyring (support.memory_keyring.MemoryKeyring)" in out
     assert sandbox.token not in out
     assert memory_keyring.store == {(SERVICE, USERNAME): sandbox.token}
@@ -238,7 +238,7 @@ def test_token_set_status_clear_output(cli_out, sandbox, memory_keyring, monkeyp
     assert code == 0
     assert "Keyring backend: support.memory_keyring.MemoryKeyring" in out
     assert "Token source: system keyring" in out
-    assert f"The API at {sandbox.base_url} accepts the token (balance: 42.50)." in out
+    assert f"The API at {sandbox.base_url} accepts the token (balance: R$42.50)." in out
     assert sandbox.token not in out
 
     assert cli_out("token", "clear") == (0, "Access-Token removed from the keyring.\n")
@@ -372,3 +372,21 @@ def test_integrate_install_status_remove_in_a_private_home(tmp_path, monkeypatch
     assert "tvdesk" in out.getvalue()
     assert run("remove") == 0
     assert not desktop_file.exists()
+
+
+def test_the_language_setting_applies_to_the_command_line(tmp_path):
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "settings.json").write_text('{"language": "pt_BR"}')
+    env = dict(os.environ, PYTHONPATH=os.getcwd())
+    env.pop("TVDESK_LANG", None)
+    env.update(LANG="en_US.UTF-8", LC_ALL="", LANGUAGE="")
+    result = subprocess.run([sys.executable, "-m", "tvdesk", "--basedir", str(tmp_path),
+                             "dial", "abc", "--yes"], capture_output=True, text=True, env=env,
+                            timeout=60)
+    assert result.returncode == 2
+    assert "número" in result.stderr          # Portuguese, from the setting
+    env["TVDESK_LANG"] = "en"                 # the environment variable wins
+    result = subprocess.run([sys.executable, "-m", "tvdesk", "--basedir", str(tmp_path),
+                             "dial", "abc", "--yes"], capture_output=True, text=True, env=env,
+                            timeout=60)
+    assert "phone number" in result.stderr

@@ -18,7 +18,7 @@ QT_ROOTS = ("PySide6", "shiboken6", "PyQt5", "PyQt6")
 def test_the_expected_modules_exist():
     for name in ("api", "errors", "settings", "token_store", "phone_numbers", "redact",
                  "logging_setup", "webphone_protocol", "account", "paths", "i18n",
-                 "catalog_pt_br"):
+                 "history", "atomic_file", "diagnostics", "formatting"):
         assert f"tvdesk.core.{name}" in CORE_MODULES
 
 

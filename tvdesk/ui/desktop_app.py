@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from tvdesk.core.account import Account, start_demo_account
 from tvdesk.core.diagnostics import build_report
 from tvdesk.core.errors import KeyringUnavailableError, TvdeskError
+from tvdesk.core.formatting import format_money
 from tvdesk.core.history import CallHistory, CallRecord
 from tvdesk.core.i18n import _
 from tvdesk.core.paths import AppPaths
@@ -318,7 +319,7 @@ class DesktopApp(QObject):
             self.settings.api_base = api_base
             self.save_settings()
         self.show_message(_("Access-Token saved. Balance: {balance}.",
-                            balance=f"{balance:.2f}"), False)
+                            balance=format_money(balance)), False)
 
     def forget_token(self) -> None:
         try:
