@@ -57,7 +57,7 @@ class SettingsDialog(QDialog):
         self.api_combo.setEnabled(not demo)
         self.tipo_combo = QComboBox(objectName="tipoCombo")
         for tipo in WEBPHONE_TYPES:
-            self.tipo_combo.addItem(tipo, tipo)
+            self.tipo_combo.addItem(webphone_type_label(tipo), tipo)
         self.tipo_combo.setCurrentIndex(self.tipo_combo.findData(settings.tipo))
         self.fechar_fim_check = QCheckBox(_("Close the phone window when the call ends"),
                                           objectName="fecharFimCheck")
@@ -66,6 +66,8 @@ class SettingsDialog(QDialog):
         self.table = QTableWidget(0, 3, objectName="extensionTable")
         self.table.setHorizontalHeaderLabels([_("Extension"), _("Label"), _("Webphone")])
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(
+            2, QHeaderView.ResizeMode.ResizeToContents)
         for extension in settings.extensions:
             self._append_row(extension.ramal, extension.label, extension.tipo)
         self.default_combo = QComboBox(objectName="defaultCombo")
@@ -97,6 +99,8 @@ class SettingsDialog(QDialog):
         self.favourites_table.setHorizontalHeaderLabels([_("Name"), _("Number")])
         self.favourites_table.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.Stretch)
+        self.favourites_table.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.ResizeToContents)
         for favourite in settings.favourites:
             self._append_favourite(favourite.name, favourite.number)
         add_favourite = QPushButton(_("Add"), clicked=lambda: self._append_favourite("", ""))
@@ -137,7 +141,7 @@ class SettingsDialog(QDialog):
 
         form = QFormLayout()
         form.addRow(_("API address"), self.api_combo)
-        form.addRow(_("Webphone type"), self.tipo_combo)
+        form.addRow(_("Webphone type for the command line"), self.tipo_combo)
         form.addRow("", self.fechar_fim_check)
         form.addRow(_("Default extension"), self.default_combo)
         form.addRow(_("Phone numbers from"), self.region_combo)
