@@ -125,3 +125,18 @@ def test_real_environment_is_used_by_default(memory_keyring, monkeypatch):
     monkeypatch.setenv("TVDESK_TOKEN", "os-environ-token-112233")
     assert TokenStore().get() == "os-environ-token-112233"
     assert os.environ["TVDESK_TOKEN"] == "os-environ-token-112233"
+
+
+def test_a_backend_that_cannot_even_load_is_no_keyring(monkeypatch):
+    import keyring as keyring_module
+
+    def broken():
+        raise RuntimeError("D-Bus session bus not found")
+
+    monkeypatch.setattr(keyring_module, "get_keyring", broken)
+    store = TokenStore(environ={})
+    assert store.backend_name() == "none"
+    assert store.keyring_usable() is False
+    assert store.get() is None
+    with pytest.raises(KeyringUnavailableError):
+        store.set("a-token-123456")

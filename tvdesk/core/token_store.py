@@ -28,13 +28,23 @@ class TokenStore:
     def __init__(self, environ: dict[str, str] | None = None) -> None:
         self._environ = os.environ if environ is None else environ
 
+    def _backend(self):
+        """keyring's backend, or None when even choosing one fails (e.g. no D-Bus)."""
+        try:
+            return keyring.get_keyring()
+        except Exception as error:  # noqa: BLE001 - a misconfigured backend raises anything
+            log.warning("no keyring backend could be loaded: %s", type(error).__name__)
+            return None
+
     def backend_name(self) -> str:
-        backend = keyring.get_keyring()
+        backend = self._backend()
+        if backend is None:
+            return "none"
         return f"{type(backend).__module__}.{type(backend).__name__}"
 
     def keyring_usable(self) -> bool:
-        backend = keyring.get_keyring()
-        if isinstance(backend, fail.Keyring):
+        backend = self._backend()
+        if backend is None or isinstance(backend, fail.Keyring):
             return False
         if isinstance(backend, chainer.ChainerBackend):
             return bool(backend.backends)   # a chain of nothing is no keyring at all
@@ -66,7 +76,7 @@ class TokenStore:
             raise KeyringUnavailableError(self.backend_name())
         try:
             keyring.set_password(SERVICE, USERNAME, token)
-        except keyring.errors.KeyringError as error:
+        except Exception as error:  # noqa: BLE001 - locked, refused, D-Bus gone...
             log.warning("keyring refused the token: %s", type(error).__name__)
             raise KeyringUnavailableError(self.backend_name()) from None
 
@@ -79,7 +89,7 @@ class TokenStore:
             return True
         except keyring.errors.PasswordDeleteError:
             return False
-        except keyring.errors.KeyringError as error:
+        except Exception as error:  # noqa: BLE001 - locked, refused, D-Bus gone...
             log.warning("keyring refused to delete: %s", type(error).__name__)
             raise KeyringUnavailableError(self.backend_name()) from None
 
