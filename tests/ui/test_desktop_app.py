@@ -207,3 +207,19 @@ def test_without_tray_messages_a_notice_appears_in_the_corner(qapp, qtbot, paths
     assert "Missed call from (48) 3283-0151" in app.toast.label.text()
     app.quit()
     assert not app.toast.isVisible()
+
+
+@pytest.mark.webengine
+def test_the_engine_is_warmed_after_start_only_when_the_setting_says_so(qapp, qtbot, paths,
+                                                                         sandbox):
+    app = make_app(qapp, qtbot, paths, sandbox)
+    assert app.calls._spare_page is None          # start-up itself never loads it
+    qtbot.waitUntil(lambda: app.calls._spare_page is not None, timeout=5000)
+    app.quit()
+
+    app.settings.warm_engine = False
+    app.save_settings()
+    again = make_app(qapp, qtbot, paths, sandbox)
+    qtbot.wait(2000)
+    assert again.calls._spare_page is None
+    again.quit()

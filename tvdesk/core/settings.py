@@ -103,6 +103,7 @@ class Settings:
     hotkey_enabled: bool = False
     hotkey: str = DEFAULT_HOTKEY          # a QKeySequence text; checked by the UI, not here
     language: str = "auto"                # auto (system locale), pt_BR or en; TVDESK_LANG wins
+    warm_engine: bool = True              # start the web engine just after the tray is up
     do_not_disturb: bool = False
     dnd_action: str = "decline"           # incoming calls under Do Not Disturb: decline or ignore
     version: int = SCHEMA_VERSION
@@ -206,6 +207,7 @@ class Settings:
             hotkey_enabled=_typed(raw, "hotkey_enabled", bool, defaults.hotkey_enabled),
             do_not_disturb=_typed(raw, "do_not_disturb", bool, defaults.do_not_disturb),
             language=_choice(raw, "language", LANGUAGES, "auto"),
+            warm_engine=_typed(raw, "warm_engine", bool, defaults.warm_engine),
             dnd_action=_dnd_action(raw),
             hotkey=hotkey,
         )

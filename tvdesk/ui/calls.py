@@ -76,6 +76,7 @@ class CallManager(QObject):
         self.windows: dict[str, object] = {}
         self.background: dict[str, object] = {}   # ramal -> BackgroundPhone
         self.embedded_panel = None                # set by the owner of the main window
+        self._spare_page = None                   # keeps the warmed-up engine running
         self.open_external = QDesktopServices.openUrl
         self._pending = 0
 
@@ -234,6 +235,26 @@ class CallManager(QObject):
     def _set_pending(self, delta: int) -> None:
         self._pending += delta
         self.busy_changed.emit(self._pending > 0)
+
+    def warm_up(self) -> None:
+        """Start the web engine ahead of the first call: load its modules, create the
+        profile and keep one blank page alive, so the browser and zygote processes are
+        already running when the person clicks. Called once the tray is up."""
+        if self._spare_page is not None:
+            return
+        from PySide6.QtWebEngineCore import QWebEnginePage
+
+        import tvdesk.ui.phone_window  # noqa: F401 - the imports are part of the cost
+        self._spare_page = QWebEnginePage(self.web_profile(), self)
+        self._spare_page.setHtml("<!doctype html><title>tvdesk</title>")
+        log.info("web engine warmed up")
+
+    def release_engine(self) -> None:
+        """Pages must go before their profile does; called when quitting."""
+        if self._spare_page is not None:
+            page, self._spare_page = self._spare_page, None
+            page.setParent(None)   # now owned by Python alone: deleted right here
+            del page
 
     def web_profile(self):
         if self._profile is None:

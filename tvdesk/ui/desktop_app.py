@@ -35,6 +35,7 @@ from tvdesk.ui.tray import TrayController
 log = logging.getLogger("tvdesk.app")
 
 MAX_CLIPBOARD_CHARS = 1000  # a whole document on the clipboard is not a number
+WARM_UP_DELAY_MS = 1500
 
 
 class DesktopApp(QObject):
@@ -78,6 +79,9 @@ class DesktopApp(QObject):
         self._import_if_empty()
         self._apply_hotkey()
         self.calls.sync_background_phones()
+        if self.settings.warm_engine:
+            # After the event loop has shown the tray: start-up never waits for it.
+            QTimer.singleShot(WARM_UP_DELAY_MS, self.calls.warm_up)
 
     # --- wiring -------------------------------------------------------------------
 
@@ -407,6 +411,7 @@ class DesktopApp(QObject):
         log.info("quitting")
         self.calls.close_all()
         self.calls.stop_background_phones()
+        self.calls.release_engine()
         self.hotkey.stop()
         if self.toast is not None:
             self.toast.close()

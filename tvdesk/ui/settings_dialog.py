@@ -119,6 +119,10 @@ class SettingsDialog(QDialog):
             self.hotkey_note.setText(support.reason)
 
         self.autostart_check = QCheckBox(_("Open tvdesk at login"), objectName="autostartCheck")
+        self.warm_check = QCheckBox(
+            _("Start the web engine in advance, so calls open faster (uses more memory)"),
+            objectName="warmCheck")
+        self.warm_check.setChecked(settings.warm_engine)
         self.language_combo = QComboBox(objectName="languageCombo")
         for value, text in (("auto", _("Automatic (system)")), ("pt_BR", "Português (Brasil)"),
                             ("en", "English")):
@@ -150,6 +154,7 @@ class SettingsDialog(QDialog):
         form.addRow(_("Incoming calls in Do Not Disturb"), self.dnd_combo)
         form.addRow(_("Language"), self.language_combo)
         form.addRow("", self.autostart_check)
+        form.addRow("", self.warm_check)
         hotkey_row = QHBoxLayout()
         hotkey_row.addWidget(self.hotkey_check)
         hotkey_row.addWidget(self.hotkey_edit)
@@ -286,6 +291,7 @@ class SettingsDialog(QDialog):
         settings.history_limit = self.history_spin.value()
         settings.dnd_action = self.dnd_combo.currentData()
         settings.language = self.language_combo.currentData()
+        settings.warm_engine = self.warm_check.isChecked()
         settings.favourites = self._favourites(settings.region)
         settings.hotkey_enabled = self.hotkey_check.isChecked() and self.hotkey_check.isEnabled()
         sequence = self.hotkey_edit.keySequence().toString(QKeySequence.SequenceFormat.PortableText)
