@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -191,19 +192,33 @@ def test_invalid_ligar_para_quotes_the_api_message(client):
     assert "E.164" in error.user_message()
 
 
-def test_rate_limit(client, sandbox):
+RATE_LIMITED = envelope(None, status=429, sucesso=False, motivo=0,
+                        mensagem="Limite de Requisições por segundo excedido")
+
+
+def test_a_passing_rate_limit_is_waited_out_briefly(client, sandbox):
     sandbox.inject_fault(path="/saldo", status=429, content_type="application/json",
-                         body=envelope(None, status=429, sucesso=False, motivo=0,
-                                       mensagem="Limite de Requisições por segundo excedido"))
+                         body=RATE_LIMITED, times=1)
+    started = time.monotonic()
+    assert client.balance() == pytest.approx(42.5)
+    assert 0.4 < time.monotonic() - started < 2.0
+    assert [r.path for r in sandbox.requests].count("/saldo") == 2
+
+
+def test_a_lasting_rate_limit_gives_up_within_seconds(client, sandbox):
+    sandbox.inject_fault(path="/saldo", status=429, content_type="application/json",
+                         body=RATE_LIMITED, times=10)
+    started = time.monotonic()
     with pytest.raises(errors.RateLimitError) as caught:
         client.balance()
+    assert time.monotonic() - started < 3.5          # the person's patience
     assert caught.value.status == 429
     assert "Too many requests" in caught.value.user_message()
-    assert client.balance() == pytest.approx(42.5)  # the fault was for one request only
+    assert [r.path for r in sandbox.requests].count("/saldo") == 3
 
 
 def test_rate_limit_with_an_html_body_is_still_a_rate_limit(client, sandbox):
-    sandbox.inject_fault(path="/saldo", status=429, body="<html>slow down</html>")
+    sandbox.inject_fault(path="/saldo", status=429, body="<html>slow down</html>", times=3)
     with pytest.raises(errors.RateLimitError):
         client.balance()
 
@@ -432,3 +447,13 @@ def test_trailing_slash_of_the_api_base_is_dropped(sandbox):
         assert api.base_url == sandbox.base_url
         api.balance()
     assert last(sandbox, "/saldo").path == "/saldo"
+
+
+def test_retry_after_from_the_server_is_honoured_when_short(loopback):
+    answers = [(429, {"Retry-After": "0.2"}, b"<html>busy</html>"),
+               (200, {"Content-Type": "application/json"}, envelope({"saldo": 7}))]
+    server = loopback(lambda path: answers.pop(0))
+    with TotalVoiceClient(server.base_url, "retry-token-123456") as api:
+        started = time.monotonic()
+        assert api.balance() == 7
+    assert 0.15 < time.monotonic() - started < 0.45

@@ -9,6 +9,7 @@ these idempotent GETs, and no redirects: `requests` keeps custom headers such as
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,6 +29,9 @@ USER_AGENT = f"tvdesk/{__version__} (+https://github.com/tvdesk; python-requests
 DEFAULT_TIMEOUT = (5.0, 15.0)     # connect, read (seconds)
 PAGE_LIMIT = 200                  # the documented maximum of /ramal/relatorio
 MAX_URL_LENGTH = 4096
+# 429: wait a little and try again, but never keep a person waiting more than ~3 s.
+RATE_LIMIT_WAITS = (0.5, 1.5)
+MAX_RATE_LIMIT_WAIT = 3.0
 
 
 def normalize_base_url(base_url: str) -> str:
@@ -141,6 +145,23 @@ class TotalVoiceClient:
     # --- transport ----------------------------------------------------------------
 
     def _get(self, path: str, params: dict[str, str] | None = None) -> Any:
+        """GET with a short, bounded wait on rate limits: the person is waiting."""
+        waited = 0.0
+        for attempt in range(len(RATE_LIMIT_WAITS) + 1):
+            try:
+                return self._get_once(path, params)
+            except errors.RateLimitError as error:
+                if attempt == len(RATE_LIMIT_WAITS):
+                    raise
+                pause = min(error.retry_after or RATE_LIMIT_WAITS[attempt], MAX_RATE_LIMIT_WAIT)
+                if waited + pause > MAX_RATE_LIMIT_WAIT:
+                    raise
+                log.info("rate limited on %s: trying again in %.1f s", path, pause)
+                time.sleep(pause)
+                waited += pause
+        raise AssertionError("unreachable")
+
+    def _get_once(self, path: str, params: dict[str, str] | None = None) -> Any:
         url = self.base_url + path
         log.debug("GET %s", path)
         try:
@@ -168,7 +189,9 @@ class TotalVoiceClient:
             envelope = None
         if not isinstance(envelope, dict) or "sucesso" not in envelope:
             if status == 429:  # gateways answer rate limits with their own HTML
-                raise errors.RateLimitError(status, None, "")
+                error = errors.RateLimitError(status, None, "")
+                error.retry_after = _retry_after(response)
+                raise error
             if status >= 500:
                 raise errors.ServerError(status, None, "")
             raise errors.UnexpectedResponseError(status, None, "")
@@ -179,7 +202,19 @@ class TotalVoiceClient:
         if 200 <= status < 300 and envelope.get("sucesso") is True:
             return envelope.get("dados")
         log.info("API %s answered HTTP %s motivo %s", path, status, motivo)
-        raise _error_for(status, motivo)(status, motivo, mensagem)
+        error = _error_for(status, motivo)(status, motivo, mensagem)
+        if isinstance(error, errors.RateLimitError):
+            error.retry_after = _retry_after(response)
+        raise error
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After", "")
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None   # absent, or an HTTP date: fall back to our own short waits
+    return seconds if seconds >= 0 else None
 
 
 def _error_for(status: int, motivo: int | None) -> type[errors.ApiError]:

@@ -122,6 +122,8 @@ class InvalidParameterError(ApiError):
 
 
 class RateLimitError(ApiError):
+    retry_after: float | None = None   # seconds, from the Retry-After header when given
+
     def user_message(self) -> str:
         return _("Too many requests to the TotalVoice API. Wait a few seconds and try again.")
 
