@@ -223,3 +223,18 @@ def test_the_engine_is_warmed_after_start_only_when_the_setting_says_so(qapp, qt
     qtbot.wait(2000)
     assert again.calls._spare_page is None
     again.quit()
+
+
+def test_a_webphone_on_an_unexpected_host_is_never_opened(qapp, qtbot, paths, sandbox):
+    app = make_app(qapp, qtbot, paths, sandbox)
+    qtbot.waitUntil(lambda: app.main_window.extension_list.count() == 3, timeout=5000)
+    sandbox.inject_fault(path="/webphone", status=200, content_type="application/json",
+                         body=json.dumps({"status": 200, "sucesso": True, "motivo": 0,
+                                          "mensagem": "url webphone",
+                                          "dados": {"url": "https://evil.example.com/w3/?key=k"}}))
+    opened = []
+    app.calls.window_opened.connect(opened.append)
+    assert app.calls.dial(app_request("4000", "4001"))
+    qtbot.waitUntil(lambda: "will not open" in app.main_window.status_label.text(), timeout=5000)
+    assert opened == [] and app.calls.windows == {}
+    app.quit()

@@ -93,3 +93,19 @@ def test_geometry_is_reported_on_close_and_restored(qtbot, profile, page_server)
                            geometry=saved[0], open_external=lambda u: None)
     assert (restored.width(), restored.height()) == (420, 640)
     restored.close()
+
+
+def test_a_crashed_page_offers_a_reload_and_the_window_still_closes(qtbot, profile, page_server):
+    import os
+    import signal
+
+    window = make_window(qtbot, profile, page_server.url("/ends"), fechar_fim=False)
+    qtbot.waitUntil(lambda: window.page.renderProcessPid() > 0, timeout=10000)
+    with qtbot.waitSignal(window.page.renderProcessTerminated, timeout=10000):
+        os.kill(window.page.renderProcessPid(), signal.SIGKILL)
+    assert window.crash_banner.isVisible()
+    with qtbot.waitSignal(window.reload_requested) as reload:
+        window.reload_button.click()
+    assert reload.args == ["4000"]
+    with qtbot.waitSignal(window.closed, timeout=5000):
+        window.close()

@@ -457,3 +457,24 @@ def test_retry_after_from_the_server_is_honoured_when_short(loopback):
         started = time.monotonic()
         assert api.balance() == 7
     assert 0.15 < time.monotonic() - started < 0.45
+
+
+@pytest.mark.parametrize(("url", "api", "ok"), [
+    ("https://api.totalvoice.com.br/w3/?key=k", "https://api.totalvoice.com.br", True),
+    ("https://voice-app.zenvia.com/w3/?key=k", "https://voice-api.zenvia.com", True),
+    ("https://api2.totalvoice.com.br/w3/?key=k", "https://voice-api.zenvia.com", True),
+    ("http://127.0.0.1:5000/w3/?key=k", "http://127.0.0.1:4000", True),
+    ("https://my-pbx.example.org/w3/", "https://my-pbx.example.org", True),
+    ("https://evil.example.com/w3/?key=k", "https://api.totalvoice.com.br", False),
+    ("https://totalvoice.com.br.evil.example/w3/", "https://api.totalvoice.com.br", False),
+    ("https://eviltotalvoice.com.br/w3/", "https://api.totalvoice.com.br", False),
+    ("http://127.0.0.1:5000/w3/", "https://api.totalvoice.com.br", False),
+])
+def test_webphone_host_must_be_one_the_person_expects(url, api, ok):
+    from tvdesk.core.api import check_webphone_host
+
+    if ok:
+        check_webphone_host(url, api)
+    else:
+        with pytest.raises(errors.UnsafeUrlError):
+            check_webphone_host(url, api)

@@ -259,3 +259,26 @@ def check_webphone_url(url: str, require_https: bool = False) -> None:
         raise errors.UnsafeUrlError("not https")
     if parts.username or parts.password:
         raise errors.UnsafeUrlError("credentials in the address")
+
+
+TRUSTED_WEBPHONE_DOMAINS = ("totalvoice.com.br", "zenvia.com")
+
+
+def _is_loopback(host: str) -> bool:
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
+def check_webphone_host(url: str, api_base: str) -> None:
+    """Refuse to open a webphone served from a host the person would not expect.
+
+    Expected: the API's own host, TotalVoice's and Zenvia's domains (the page may live on
+    another of their hosts, e.g. voice-app.zenvia.com), or loopback for a local API.
+    """
+    host = (urlsplit(url).hostname or "").lower()
+    api_host = (urlsplit(api_base).hostname or "").lower()
+    if host == api_host or (_is_loopback(host) and _is_loopback(api_host)):
+        return
+    if any(host == domain or host.endswith("." + domain) for domain in TRUSTED_WEBPHONE_DOMAINS):
+        return
+    log.warning("refused a webphone URL on an unexpected host")
+    raise errors.UnsafeUrlError("unexpected host")

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QDesktopServices
 
 from tvdesk.core.account import Account
+from tvdesk.core.api import check_webphone_host
 from tvdesk.core.errors import InvalidExtensionError, NoTokenError, TvdeskError
 from tvdesk.core.i18n import _
 from tvdesk.core.paths import AppPaths
@@ -134,8 +135,10 @@ class CallManager(QObject):
 
         def fetch() -> str:
             with account.client() as client:
-                return client.webphone_url(ramal=ramal, ligar_para=number,
-                                           fechar_fim=fechar_fim, tipo=tipo)
+                url = client.webphone_url(ramal=ramal, ligar_para=number,
+                                          fechar_fim=fechar_fim, tipo=tipo)
+            check_webphone_host(url, account.api_base)   # before any web view sees it
+            return url
 
         shown = target.display if target else ""
         log.info("dial requested on %s%s", ramal, " with a number" if target else "")
@@ -202,7 +205,9 @@ class CallManager(QObject):
 
             def work() -> str:
                 with account.client() as client:
-                    return client.webphone_url(ramal=ramal, fechar_fim=False, tipo="hidden")
+                    url = client.webphone_url(ramal=ramal, fechar_fim=False, tipo="hidden")
+                check_webphone_host(url, account.api_base)
+                return url
 
             self._runner.run(work, on_url, on_error)
         return fetch
@@ -275,6 +280,9 @@ class CallManager(QObject):
                              icon=app_icon(self.account.demo))
         window.geometry_changed.connect(self._remember_geometry)
         window.closed.connect(self._on_window_closed)
+        # A crashed page is replaced by a fresh webphone of the same extension, without
+        # dialling again on its own: the person decides whether to call back.
+        window.reload_requested.connect(lambda r: self.dial(DialRequest(ramal=r)))
         self.windows[ramal] = window
         window.show()
         window.raise_()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import QObject
 from PySide6.QtWebEngineCore import QWebEngineProfile
 
 from tvdesk import __version__
+
+log = logging.getLogger("tvdesk.webphone")
 
 
 def create_web_profile(storage_dir: Path, parent: QObject | None = None) -> QWebEngineProfile:
@@ -19,4 +22,11 @@ def create_web_profile(storage_dir: Path, parent: QObject | None = None) -> QWeb
     profile.setPersistentPermissionsPolicy(
         QWebEngineProfile.PersistentPermissionsPolicy.AskEveryTime)
     profile.setHttpUserAgent(profile.httpUserAgent() + f" tvdesk/{__version__}")
+    profile.downloadRequested.connect(_refuse_download)
     return profile
+
+
+def _refuse_download(download) -> None:
+    # A webphone has nothing to download; a page that tries is not doing its job.
+    log.warning("refused a download offered by a web page")
+    download.cancel()
