@@ -1,0 +1,76 @@
+"""1. Cold start to ready, against a minimal PySide6 tray program in the same run.
+
+"Ready" for both programs is the later of two moments:
+- the tray host (bench/fake_tray.py on Xvfb) receives the icon's dock request, and
+- the program says so: tvdesk logs "tvdesk ready (…)" just before `qapp.exec()` (the menu
+  has been built from settings by then); the baseline prints SHOWN from the first
+  event-loop turn (QTimer.singleShot(0)).
+Times run from just before the process is spawned. Runs alternate (baseline, tvdesk, …)
+after one discarded warm-up run of each, so both see the same page cache.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from common import (BENCH_DIR, App, BenchContext, Failed, Row, Sandbox, app_env, fmt_s, median,
+                    note, spread, write_settings)
+
+
+def _baseline(ctx: BenchContext) -> float:
+    env = app_env(ctx)
+    start = time.time()
+    process = ctx.cleanup.spawn([sys.executable, str(BENCH_DIR / "minimal_tray.py")], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        line = process.stdout.readline()
+        if not line.startswith("SHOWN"):
+            raise Failed("the minimal tray program printed nothing")
+        if "tray=True" not in line:
+            raise Failed("no system tray for the minimal program")
+        shown = float(line.split()[1])
+        docked = ctx.xsession.wait_dock(start)
+        process.wait(10)
+        return max(shown, docked) - start
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(5)
+
+
+def _tvdesk(ctx: BenchContext, sandbox: Sandbox, index: int) -> tuple[float, float]:
+    home = ctx.cleanup.tempdir(f"start{index}")
+    write_settings(home, sandbox.base_url)
+    app = App(ctx, home, app_env(ctx, sandbox.token))
+    try:
+        ready_log = app.wait_log("tvdesk ready", after=app.started)
+        docked = ctx.xsession.wait_dock(app.started)
+        return max(ready_log, docked) - app.started, docked - app.started
+    finally:
+        app.stop()
+
+
+def run(ctx: BenchContext) -> list[Row]:
+    if ctx.xsession is None:
+        raise Failed("needs Xvfb and the tray host")
+    reps = 3 if ctx.quick else 7
+    sandbox = Sandbox(ctx.cleanup, extra_extensions=2)
+    note("startup: warm-up runs")
+    _baseline(ctx)
+    _tvdesk(ctx, sandbox, 0)
+    base, app, dock = [], [], []
+    for i in range(reps):
+        base.append(_baseline(ctx))
+        ready, docked = _tvdesk(ctx, sandbox, i + 1)
+        app.append(ready)
+        dock.append(docked)
+        note(f"startup {i + 1}/{reps}: minimal {fmt_s(base[-1])}, tvdesk {fmt_s(app[-1])}")
+    ratio = median(app) / median(base)
+    return [
+        Row("Cold start: minimal PySide6 tray", fmt_s(median(base)), spread(base)),
+        Row("Cold start: tvdesk to ready (5 ext, 20 fav)", fmt_s(median(app)),
+            f"{ratio:.2f}x minimal ({spread(app)}; icon docked at {fmt_s(median(dock))})",
+            "≤ 2x minimal", "yes" if ratio <= 2 else "no"),
+    ]
