@@ -13,11 +13,10 @@ import logging
 import subprocess
 import sys
 import time
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from tvdesk import __version__
 from tvdesk.core.account import explicit_api_base
-from tvdesk.core.api import TotalVoiceClient
 from tvdesk.core.errors import (
     InstanceUnreachableError,
     InvalidInputError,
@@ -30,6 +29,9 @@ from tvdesk.core.paths import AppPaths, resolve_paths
 from tvdesk.core.phone_numbers import normalize
 from tvdesk.core.settings import WEBPHONE_TYPES, SettingsStore, is_valid_ramal
 from tvdesk.core.token_store import TokenStore
+
+if TYPE_CHECKING:
+    from tvdesk.core.api import TotalVoiceClient
 
 log = logging.getLogger("tvdesk.cli")
 
@@ -157,6 +159,8 @@ class Cli:
         token = self.tokens.get()
         if token is None:
             raise NoTokenError()
+        from tvdesk.core.api import TotalVoiceClient  # requests: only for commands that need it
+
         return TotalVoiceClient(self.api_base(), token)
 
     def say(self, text: str) -> None:
@@ -270,6 +274,8 @@ class Cli:
         if not token:
             raise InvalidInputError(_("No token was given (type it at the prompt or pipe it on stdin)."))
         if not self.args.no_check:
+            from tvdesk.core.api import TotalVoiceClient
+
             with TotalVoiceClient(self.api_base(), token) as client:
                 balance = client.balance()
             self.say(_("The API accepted the token (balance: {balance}).", balance=format_money(balance)))

@@ -38,6 +38,7 @@ def hidden_app(qapp, qtbot, tmp_path, sandbox):
                        extensions=[Extension("4000", "Recepção", tipo="hidden")],
                        default_ramal="4000",
                        favourites=[Favourite("Suporte TotalVoice", "(48) 3283-0151")])
+    qtbot.waitUntil(lambda: "4000" in desktop.calls.background, timeout=5000)  # after start-up
     phone = desktop.calls.background["4000"]
     qtbot.waitUntil(lambda: phone.connection == "connected", timeout=20000)
     yield desktop, phone

@@ -5,13 +5,15 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tvdesk.core.api import TotalVoiceClient
 from tvdesk.core.errors import NoTokenError
 from tvdesk.core.paths import AppPaths
 from tvdesk.core.settings import SettingsStore
 from tvdesk.core.token_store import TokenStore
+
+if TYPE_CHECKING:
+    from tvdesk.core.api import TotalVoiceClient
 
 log = logging.getLogger("tvdesk.account")
 
@@ -29,6 +31,8 @@ class Account:
     def client(self) -> TotalVoiceClient:
         if not self.token:
             raise NoTokenError()
+        from tvdesk.core.api import TotalVoiceClient  # requests: only when the API is used
+
         return TotalVoiceClient(self.api_base, self.token)
 
     def close(self) -> None:

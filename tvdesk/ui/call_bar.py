@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 from tvdesk.core.errors import InvalidPhoneNumberError
 from tvdesk.core.i18n import _
 from tvdesk.core.phone_numbers import DEFAULT_REGION, find_dialable, normalize
+from tvdesk.ui.call_states import state_label
 from tvdesk.ui.dtmf_keypad import DTMF_DIGITS, DtmfKeypad
-from tvdesk.ui.phone_window import state_label
 
 # Where each control makes sense; everything else is disabled (all of it when disconnected).
 DIAL_STATES = frozenset({"conectado", "encerrada"})

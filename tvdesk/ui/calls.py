@@ -15,7 +15,6 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QDesktopServices
 
 from tvdesk.core.account import Account
-from tvdesk.core.api import check_webphone_host
 from tvdesk.core.errors import InvalidExtensionError, NoTokenError, TvdeskError
 from tvdesk.core.i18n import _
 from tvdesk.core.paths import AppPaths
@@ -137,6 +136,8 @@ class CallManager(QObject):
             with account.client() as client:
                 url = client.webphone_url(ramal=ramal, ligar_para=number,
                                           fechar_fim=fechar_fim, tipo=tipo)
+            from tvdesk.core.api import check_webphone_host
+
             check_webphone_host(url, account.api_base)   # before any web view sees it
             return url
 
@@ -206,6 +207,8 @@ class CallManager(QObject):
             def work() -> str:
                 with account.client() as client:
                     url = client.webphone_url(ramal=ramal, fechar_fim=False, tipo="hidden")
+                from tvdesk.core.api import check_webphone_host
+
                 check_webphone_host(url, account.api_base)
                 return url
 

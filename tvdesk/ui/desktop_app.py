@@ -22,7 +22,6 @@ from tvdesk.core.paths import AppPaths
 from tvdesk.core.phone_numbers import DialTarget, find_dialable
 from tvdesk.core.settings import Settings, SettingsStore
 from tvdesk.core.token_store import TokenStore
-from tvdesk.integration.autostart import autostart_for_platform
 from tvdesk.ui.background import BackgroundRunner
 from tvdesk.ui.calls import CallManager, DialRequest, StartedCall
 from tvdesk.ui.confirm_dial import ConfirmDialBox
@@ -62,7 +61,6 @@ class DesktopApp(QObject):
         self.toast: Toast | None = None
         self.hidden = HiddenCalls(lambda: self.settings, self._add_to_history, self.show_message,
                                   self)
-        self.autostart = autostart_for_platform(sys.platform)
         self.hotkey = GlobalHotkey(self)
         self.hotkey.triggered.connect(lambda: self.dial_clipboard(source="hotkey"))
         self.main_window = MainWindow()
@@ -76,11 +74,16 @@ class DesktopApp(QObject):
         self.refresh()
         if self.tray is not None:
             self.tray.show()
+        # Everything the tray does not need to appear waits for the event loop's first turn.
+        QTimer.singleShot(0, self._after_start)
+
+    def _after_start(self) -> None:
+        if self._quitting:
+            return
         self._import_if_empty()
         self._apply_hotkey()
         self.calls.sync_background_phones()
         if self.settings.warm_engine:
-            # After the event loop has shown the tray: start-up never waits for it.
             QTimer.singleShot(WARM_UP_DELAY_MS, self.calls.warm_up)
 
     # --- wiring -------------------------------------------------------------------
@@ -279,7 +282,9 @@ class DesktopApp(QObject):
         from tvdesk.ui.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.settings, self.account.demo, self.main_window)
-        dialog.load_autostart(self.autostart)
+        from tvdesk.integration.autostart import autostart_for_platform
+
+        dialog.load_autostart(autostart_for_platform(sys.platform))
         dialog.settings_accepted.connect(self.apply_settings)
         dialog.change_token.connect(self.open_token_dialog)
         dialog.forget_token.connect(lambda: (dialog.reject(), self.forget_token()))

@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
 
 from tvdesk.core.i18n import _
-from tvdesk.ui.webphone_page import WebphonePage
 
 log = logging.getLogger("tvdesk.embedded")
 
@@ -36,7 +35,7 @@ class EmbeddedPanel(QWidget):
         self._stack = QStackedLayout(self)
         self._stack.addWidget(self.idle_label)
         self.view = None
-        self.page: WebphonePage | None = None
+        self.page = None   # a WebphonePage while a call is shown
         self.ramal = ""
         self.fechar_fim = True
         self.call_state = ""
@@ -49,6 +48,8 @@ class EmbeddedPanel(QWidget):
 
     def show_webphone(self, profile, url: str, ramal: str, fechar_fim: bool) -> None:
         from PySide6.QtWebEngineWidgets import QWebEngineView  # loaded on the first call
+
+        from tvdesk.ui.webphone_page import WebphonePage
 
         self.return_to_idle(emit=False)
         self.ramal = ramal

@@ -12,21 +12,11 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from tvdesk.core.i18n import _
+from tvdesk.ui.call_states import ACTIVE_STATES, state_label
 from tvdesk.ui.webphone_page import WebphonePage
 
 log = logging.getLogger("tvdesk.phone")
 
-ACTIVE_STATES = ("chamando", "conversando")
-
-
-def state_label(state: str) -> str:
-    return {
-        "conectado": _("ready"),
-        "desconectado": _("disconnected"),
-        "chamando": _("calling…"),
-        "conversando": _("in call"),
-        "encerrada": _("call ended"),
-    }.get(state, state)
 
 
 class PhoneWindow(QWidget):
