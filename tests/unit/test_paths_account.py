@@ -62,3 +62,20 @@ def test_demo_account_runs_its_own_sandbox(tmp_path, memory_keyring, monkeypatch
     finally:
         account.close()
     assert account.sandbox is None
+
+
+def test_the_account_shares_one_client_until_its_address_changes(tmp_path, sandbox):
+    from tvdesk.core.account import Account
+    from tvdesk.core.settings import SettingsStore
+
+    account = Account(api_base=sandbox.base_url, token=sandbox.token, demo=False,
+                      settings_store=SettingsStore(tmp_path / "s.json"))
+    first = account.client()
+    assert account.client() is first                # one session: connections are reused
+    first.balance()
+    first.balance()
+    account.api_base = sandbox.base_url + "/"
+    assert account.client() is first                # the same address, written differently
+    account.api_base = "http://127.0.0.1:1"
+    assert account.client() is not first
+    account.close()

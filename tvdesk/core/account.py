@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tvdesk.core.errors import NoTokenError
@@ -27,15 +28,28 @@ class Account:
     demo: bool
     settings_store: SettingsStore
     sandbox: Any = None  # a running SandboxServer in demo mode
+    _client: Any = field(default=None, repr=False, compare=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def client(self) -> TotalVoiceClient:
+        """The account's one client, shared so that calls reuse its connection (keep-alive
+        saves a TCP and TLS handshake per dial). Safe across the worker threads."""
         if not self.token:
             raise NoTokenError()
-        from tvdesk.core.api import TotalVoiceClient  # requests: only when the API is used
+        with self._lock:
+            if self._client is None or self._client.base_url != self.api_base.rstrip("/"):
+                from tvdesk.core.api import TotalVoiceClient  # requests: only when used
 
-        return TotalVoiceClient(self.api_base, self.token)
+                if self._client is not None:
+                    self._client.close()
+                self._client = TotalVoiceClient(self.api_base, self.token)
+            return self._client
 
     def close(self) -> None:
+        with self._lock:
+            if self._client is not None:
+                self._client.close()
+                self._client = None
         if self.sandbox is not None:
             self.sandbox.stop()
             self.sandbox = None

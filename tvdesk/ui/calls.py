@@ -133,9 +133,8 @@ class CallManager(QObject):
         number = target.api_value if target else None
 
         def fetch() -> str:
-            with account.client() as client:
-                url = client.webphone_url(ramal=ramal, ligar_para=number,
-                                          fechar_fim=fechar_fim, tipo=tipo)
+            url = account.client().webphone_url(ramal=ramal, ligar_para=number,
+                                                fechar_fim=fechar_fim, tipo=tipo)
             from tvdesk.core.api import check_webphone_host
 
             check_webphone_host(url, account.api_base)   # before any web view sees it
@@ -205,8 +204,8 @@ class CallManager(QObject):
             account = self.account
 
             def work() -> str:
-                with account.client() as client:
-                    url = client.webphone_url(ramal=ramal, fechar_fim=False, tipo="hidden")
+                url = account.client().webphone_url(ramal=ramal, fechar_fim=False,
+                                                    tipo="hidden")
                 from tvdesk.core.api import check_webphone_host
 
                 check_webphone_host(url, account.api_base)

@@ -360,8 +360,7 @@ class DesktopApp(QObject):
         account = self.account
 
         def fetch() -> list:
-            with account.client() as client:
-                return client.list_extensions()
+            return account.client().list_extensions()
 
         def done(found: list) -> None:
             if account is not self.account:
