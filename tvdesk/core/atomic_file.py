@@ -196,4 +196,11 @@ def _load_backup(path: Path, parse: Callable[[Any], T]) -> tuple[T, str] | None:
 
 
 def _parse_bytes(data: bytes, parse: Callable[[Any], T]) -> T:
-    return parse(json.loads(data.decode("utf-8")))
+    """Parse a saved file; anything odd in it is a ValueError (the file is then set aside)."""
+    value = json.loads(data.decode("utf-8-sig"))   # a BOM (old Windows editors) is fine
+    try:
+        # "\ud800" is valid JSON but not text we could ever write back.
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+        return parse(value)
+    except (UnicodeEncodeError, ArithmeticError) as error:
+        raise ValueError(f"unusable content: {type(error).__name__}") from None

@@ -25,6 +25,7 @@ DEFAULT_REGION = "BR"
 # Longer than any clipboard text with one number in it; checked before any regex or
 # PhoneNumberMatcher work so a pasted 100 KB document is refused at once.
 MAX_INPUT_CHARS = 1000
+MIN_DIGITS = 8   # shorter than any real subscriber number with its area code
 
 _SCHEME = re.compile(r"^\s*(tel|callto|sips?):(//)?", re.IGNORECASE)
 _EXTENSION = re.compile(r"[0-9]{3,4}")
@@ -115,7 +116,7 @@ def _whole_text(raw: str, region: str) -> DialTarget:
     digits = re.sub(r"[^0-9]", "", raw)
     if _PLAIN.fullmatch(raw) and _EXTENSION.fullmatch(digits) and not raw.startswith("+"):
         return DialTarget(api_value=digits, display=digits, is_extension=True)
-    if len(digits) < 8:
+    if len(digits) < MIN_DIGITS:
         raise InvalidPhoneNumberError(_("'{text}' is too short to be a phone number.",
                                         text=_shorten(raw)))
     found, covered = _find_numbers(raw, region)
@@ -177,6 +178,10 @@ def _parse(raw: str, region: str) -> phonenumbers.PhoneNumber | None:
 
 
 def _target(parsed: phonenumbers.PhoneNumber, region: str) -> DialTarget:
+    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    if len(e164) - 1 < MIN_DIGITS:   # the same floor whether typed alone or found in text
+        raise InvalidPhoneNumberError(_("'{text}' is too short to be a phone number.",
+                                        text=e164))
     number_region = phonenumbers.region_code_for_number(parsed) or ""
     display = phonenumbers.format_number(
         parsed,

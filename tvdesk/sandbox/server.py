@@ -168,13 +168,14 @@ def _make_extensions(extra: int) -> list[dict[str, Any]]:
 
 # --------------------------------------------------------------------------- helpers
 
-_RE_RAMAL = re.compile(r"\d{3,4}")
-_RE_ID = re.compile(r"\d{1,12}")
+# [0-9], not \d: the real API takes ASCII digits only, not other alphabets' digits.
+_RE_RAMAL = re.compile(r"[0-9]{3,4}")
+_RE_ID = re.compile(r"[0-9]{1,12}")
 _LIGAR_PARA_PATTERNS = (
-    re.compile(r"\+\d{10,15}"),  # E.164
-    re.compile(r"\d{10,11}"),  # DDD + number
-    re.compile(r"\d{3,4}"),  # another extension
-    re.compile(r"55\d{10,11}"),  # DDI + DDD + number without '+'
+    re.compile(r"\+[0-9]{10,15}"),  # E.164
+    re.compile(r"[0-9]{10,11}"),  # DDD + number
+    re.compile(r"[0-9]{3,4}"),  # another extension
+    re.compile(r"55[0-9]{10,11}"),  # DDI + DDD + number without '+'
 )
 _TRUE = {"true", "True", "TRUE", "1"}
 _FALSE = {"false", "False", "FALSE", "0", ""}
@@ -515,7 +516,7 @@ class _Handler(BaseHTTPRequestHandler):
             raw = _first(query, name)
             if raw is None or raw == "":
                 return default
-            if not re.fullmatch(r"\d{1,9}", raw):
+            if not re.fullmatch(r"[0-9]{1,9}", raw):
                 raise _ApiError(405, 11, f"Parâmetro {name} inválido")
             value = int(raw)
             if value < lo or (hi is not None and value > hi):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
@@ -73,6 +73,9 @@ class TrayController(QObject):
                 clipboard: DialTarget | None = None) -> None:
         self._demo = demo
         self.set_status(self._status)
+        # clear() drops the actions but not submenus made with addMenu(): delete those too.
+        for submenu in self.menu.findChildren(QMenu, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            submenu.deleteLater()
         self.menu.clear()
         if demo:
             banner = self.menu.addAction(_("Demo mode: calls go to the sandbox"))
