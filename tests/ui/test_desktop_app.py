@@ -238,3 +238,31 @@ def test_a_webphone_on_an_unexpected_host_is_never_opened(qapp, qtbot, paths, sa
     qtbot.waitUntil(lambda: "will not open" in app.main_window.status_label.text(), timeout=5000)
     assert opened == [] and app.calls.windows == {}
     app.quit()
+
+
+def test_a_slow_keyring_starts_the_demo_and_says_how_to_fix_it(qapp, qtbot, paths, monkeypatch):
+    import keyring as keyring_module
+
+    import tvdesk.core.account as account_module
+    from tvdesk.core.account import resolve_account
+
+    def hung(service, username):
+        import time
+        time.sleep(3)
+
+    monkeypatch.setattr(keyring_module, "get_password", hung)
+    monkeypatch.setattr(account_module, "KEYRING_TIMEOUT", 0.3)
+    from keyring.backends import null
+    previous = keyring_module.get_keyring()
+    keyring_module.set_keyring(null.Keyring())
+    try:
+        account = resolve_account(paths, None, False, TokenStore(environ={}))
+    finally:
+        keyring_module.set_keyring(previous)
+    assert account.demo and account.keyring_problem == "slow"
+    app = DesktopApp(qapp, paths, account, TokenStore(environ={}), use_tray=True,
+                     exit_app=ExitRecorder())
+    qtbot.addWidget(app.main_window)
+    qtbot.waitUntil(lambda: "did not answer in time" in app.main_window.status_label.text(),
+                    timeout=3000)
+    app.quit()

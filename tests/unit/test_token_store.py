@@ -140,3 +140,22 @@ def test_a_backend_that_cannot_even_load_is_no_keyring(monkeypatch):
     assert store.get() is None
     with pytest.raises(KeyringUnavailableError):
         store.set("a-token-123456")
+
+
+def test_a_slow_keyring_counts_as_none_within_the_timeout(monkeypatch, memory_keyring):
+    import time as time_module
+
+    import keyring as keyring_module
+
+    memory_keyring.set_password("tvdesk", "access-token", "slow-token-123456")
+
+    def slow_get(service, username):
+        time_module.sleep(2)
+        return "slow-token-123456"
+
+    monkeypatch.setattr(keyring_module, "get_password", slow_get)
+    store = TokenStore(environ={})
+    started = time_module.monotonic()
+    assert store.get(timeout=0.3) is None
+    assert time_module.monotonic() - started < 1.0
+    assert store.last_problem == "slow"

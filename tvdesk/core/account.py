@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("tvdesk.account")
 
 API_BASE_ENV = "TVDESK_API_BASE"
+KEYRING_TIMEOUT = 5.0   # seconds the app waits for the keyring before starting in demo mode
 
 
 @dataclass
@@ -28,6 +29,7 @@ class Account:
     demo: bool
     settings_store: SettingsStore
     sandbox: Any = None  # a running SandboxServer in demo mode
+    keyring_problem: str | None = None   # "slow" / "unavailable": why the demo was chosen
     _client: Any = field(default=None, repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
@@ -76,11 +78,13 @@ def resolve_account(paths: AppPaths, cli_api_base: str | None, force_sandbox: bo
     """The real account when a token is set up or an API is named; the demo otherwise."""
     if force_sandbox:
         return start_demo_account(paths)
-    token = token_store.get()
+    token = token_store.get(timeout=KEYRING_TIMEOUT)
     api_base = explicit_api_base(cli_api_base)
     store = SettingsStore(paths.settings_file)
     if token is None and api_base is None:
-        return start_demo_account(paths)
+        demo = start_demo_account(paths)
+        demo.keyring_problem = token_store.last_problem
+        return demo
     if api_base is None:
         api_base = store.load().api_base
     return Account(api_base=api_base, token=token, demo=False, settings_store=store)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 
 import keyring
 import keyring.errors
@@ -27,6 +28,7 @@ ENV_VAR = "TVDESK_TOKEN"
 class TokenStore:
     def __init__(self, environ: dict[str, str] | None = None) -> None:
         self._environ = os.environ if environ is None else environ
+        self.last_problem: str | None = None   # "slow" or "unavailable" after get()
 
     def _backend(self):
         """keyring's backend, or None when even choosing one fails (e.g. no D-Bus)."""
@@ -54,13 +56,30 @@ class TokenStore:
         token = self._environ.get(ENV_VAR, "").strip()
         return token or None
 
-    def get(self) -> str | None:
-        """The token to use: TVDESK_TOKEN first, then the keyring, else None."""
+    def get(self, timeout: float | None = None) -> str | None:
+        """The token to use: TVDESK_TOKEN first, then the keyring, else None.
+
+        With `timeout`, a keyring that does not answer in time (locked, waiting on an
+        unlock prompt, a hung D-Bus) counts as none: `last_problem` then says "slow".
+        """
+        self.last_problem = None
         token = self.from_environment()
         if token is None:
-            token = self._read_keyring()
+            token = self._read_keyring() if timeout is None else self._read_within(timeout)
         register_secret(token)
         return token
+
+    def _read_within(self, timeout: float) -> str | None:
+        result: list[str | None] = []
+        reader = threading.Thread(target=lambda: result.append(self._read_keyring()),
+                                  name="keyring-read", daemon=True)
+        reader.start()
+        reader.join(timeout)
+        if reader.is_alive():
+            log.warning("the keyring did not answer within %.0f s", timeout)
+            self.last_problem = "slow"
+            return None
+        return result[0] if result else None
 
     def source(self) -> str | None:
         if self.from_environment():
@@ -95,11 +114,13 @@ class TokenStore:
 
     def _read_keyring(self) -> str | None:
         if not self.keyring_usable():
+            self.last_problem = "unavailable"
             return None
         try:
             token = keyring.get_password(SERVICE, USERNAME)
         except Exception as error:  # noqa: BLE001 - backends fail in many ways (D-Bus, locked)
             # A locked or broken keyring: behave as "no token" and say so in the log.
             log.warning("keyring unavailable: %s", type(error).__name__)
+            self.last_problem = "unavailable"
             return None
         return token or None

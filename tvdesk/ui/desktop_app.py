@@ -80,6 +80,13 @@ class DesktopApp(QObject):
     def _after_start(self) -> None:
         if self._quitting:
             return
+        if self.account.keyring_problem == "slow":
+            self.show_message(_("The system keyring did not answer in time, so tvdesk started "
+                                "in demo mode. Unlock the keyring and start tvdesk again, or "
+                                "set TVDESK_TOKEN."), True)
+        elif self.account.keyring_problem == "unavailable":
+            # Quietly, in the window: on servers and fresh machines this is the norm.
+            self.main_window.show_status(KeyringUnavailableError().user_message(), False)
         self._import_if_empty()
         self._apply_hotkey()
         self.calls.sync_background_phones()
@@ -94,7 +101,7 @@ class DesktopApp(QObject):
             DialRequest(ramal=ramal, number=number or None)))
         window.open_settings.connect(self.open_settings)
         window.enter_token.connect(self.open_token_dialog)
-        window.import_extensions.connect(self.import_extensions)
+        window.import_extensions.connect(lambda: self.import_extensions())
         window.close_requested.connect(self._on_main_window_close)
         self.calls.message.connect(self.show_message)
         self.calls.busy_changed.connect(window.set_busy)
@@ -354,9 +361,9 @@ class DesktopApp(QObject):
 
     def _import_if_empty(self) -> None:
         if not self.settings.extensions and self.account.token:
-            self.import_extensions()
+            self.import_extensions(announce=False)
 
-    def import_extensions(self) -> None:
+    def import_extensions(self, announce: bool = True) -> None:
         account = self.account
 
         def fetch() -> list:
@@ -368,8 +375,9 @@ class DesktopApp(QObject):
             added = self.settings.merge_extensions(found)
             self.save_settings()
             self.refresh()
-            self.show_message(_("{count} extensions found in the account ({added} new).",
-                                count=len(found), added=added), False)
+            if announce:   # the automatic import at start-up happens quietly
+                self.show_message(_("{count} extensions found in the account ({added} new).",
+                                    count=len(found), added=added), False)
 
         def failed(error: TvdeskError) -> None:
             self.show_message(error.user_message(), True)
