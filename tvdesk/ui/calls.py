@@ -185,10 +185,12 @@ class CallManager(QObject):
 
     def sync_background_phones(self) -> None:
         """One connected hidden webphone per extension configured as hidden."""
-        from tvdesk.ui.background_phone import BackgroundPhone
-
         wanted = {e.ramal for e in self.settings.extensions if e.tipo == "hidden"} \
             if self.account.token else set()
+        if not wanted and not self.background:
+            return   # nothing hidden: do not even load the web engine
+        from tvdesk.ui.background_phone import BackgroundPhone
+
         for ramal in list(self.background):
             if ramal not in wanted:
                 self.background.pop(ramal).stop()
