@@ -177,3 +177,34 @@ def test_bridge_is_invisible_to_the_page_and_passes_only_documented_events(qtbot
     qtbot.waitUntil(lambda: errors == ["falha"], timeout=5000)
     assert page.title() == "qt:undefined,bridge:undefined"
     assert [e.name for e in events] == ["status", "status_erro"]
+
+
+def test_clipboard_and_screen_capture_are_denied(qtbot, profile, pages):
+    page_html = """<html><body><button id=b>b</button><script>
+    const results = {};
+    function done(name, value) { results[name] = value; document.title = JSON.stringify(results); }
+    document.getElementById('b').onclick = () => {
+      navigator.clipboard.readText().then(() => done('clipboard', 'granted'),
+                                          () => done('clipboard', 'denied'));
+      navigator.mediaDevices.getDisplayMedia({video: true}).then(() => done('screen', 'granted'),
+                                                                 () => done('screen', 'denied'));
+    };
+    </script></body></html>"""
+    server = pages({"/w3/": page_html})
+    page, _, _ = open_page(qtbot, profile, server.url("/w3/"))
+    page.runJavaScript("document.getElementById('b').click()")
+    title = wait_title(qtbot, page, lambda t: t.startswith("{") and len(json.loads(t)) == 2)
+    assert json.loads(title) == {"clipboard": "denied", "screen": "denied"}
+
+
+def test_a_hung_page_does_not_keep_its_window_open(qtbot, profile, pages):
+    from tvdesk.ui.phone_window import PhoneWindow
+
+    server = pages({"/w3/": "<html><body><script>setTimeout(() => { while (true) {} }, 300);"
+                            "</script></body></html>"})
+    window = PhoneWindow(profile, server.url("/w3/"), "4000", "", True, open_external=lambda u: None)
+    window.show()
+    qtbot.waitUntil(lambda: window.page.url().toString().startswith(server.origin), timeout=5000)
+    qtbot.wait(800)   # the page's script now spins forever
+    with qtbot.waitSignal(window.closed, timeout=5000):
+        window.close()
