@@ -208,3 +208,19 @@ def test_a_hung_page_does_not_keep_its_window_open(qtbot, profile, pages):
     qtbot.wait(800)   # the page's script now spins forever
     with qtbot.waitSignal(window.closed, timeout=5000):
         window.close()
+
+
+def test_file_links_and_downloads_go_nowhere(qtbot, profile, pages):
+    server = pages({"/w3/": '<html><body><a id="f" href="file:///etc/passwd">f</a>'
+                            '<a id="d" href="/report.bin" download>d</a></body></html>',
+                    "/report.bin": "secret report"})
+    page, _, opened = open_page(qtbot, profile, server.url("/w3/"))
+    downloads = []
+    profile.downloadRequested.connect(lambda item: downloads.append(item))
+    page.runJavaScript("document.getElementById('f').click()")
+    qtbot.wait(500)
+    assert opened == [] and page.url().toString().startswith(server.origin + "/w3/")
+    page.runJavaScript("document.getElementById('d').click()")
+    qtbot.waitUntil(lambda: len(downloads) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: downloads[0].isFinished(), timeout=5000)
+    assert downloads[0].state() != downloads[0].DownloadState.DownloadCompleted
