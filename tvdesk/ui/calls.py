@@ -7,11 +7,14 @@ created on the first call, so the tray comes up without paying for it.
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import logging
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QDesktopServices
 
 from tvdesk.core.account import Account
@@ -24,6 +27,20 @@ from tvdesk.ui.background import BackgroundRunner
 from tvdesk.ui.icons import app_icon
 
 log = logging.getLogger("tvdesk.calls")
+
+
+def give_memory_back() -> None:
+    """After a call window is gone, hand the freed heap back to the system.
+
+    A page and its view free tens of MB that glibc keeps in its arenas; without this,
+    a tray app that makes hundreds of calls a day keeps looking bigger than it is.
+    """
+    gc.collect()
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):
+            pass   # not glibc: nothing to do
 
 
 @dataclass(frozen=True)
@@ -301,6 +318,7 @@ class CallManager(QObject):
     def _on_window_closed(self, ramal: str) -> None:
         self.windows.pop(ramal, None)
         log.info("phone window for %s closed", ramal)
+        QTimer.singleShot(1000, give_memory_back)
         self.message.emit(_("The webphone of extension {ramal} was closed.", ramal=ramal), False)
         self.window_closed.emit(ramal)
 

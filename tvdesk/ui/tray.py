@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
@@ -33,6 +33,8 @@ class TrayController(QObject):
         self.icon = QSystemTrayIcon(parent)
         self.menu = QMenu()
         self.icon.setContextMenu(self.menu)
+        self.recent_menu = QMenu(self.menu, objectName="recentMenu")
+        self.favourites_menu = QMenu(self.menu, objectName="favouritesMenu")
         self.icon.activated.connect(self._on_activated)
         self.clipboard_action = QAction(self)
         self.clipboard_action.setObjectName("clipboardAction")
@@ -73,10 +75,7 @@ class TrayController(QObject):
                 clipboard: DialTarget | None = None) -> None:
         self._demo = demo
         self.set_status(self._status)
-        # clear() drops the actions but not submenus made with addMenu(): delete those too.
-        for submenu in self.menu.findChildren(QMenu, options=Qt.FindChildOption.FindDirectChildrenOnly):
-            submenu.deleteLater()
-        self.menu.clear()
+        self.menu.clear()   # the submenus are kept and refilled: no objects pile up
         if demo:
             banner = self.menu.addAction(_("Demo mode: calls go to the sandbox"))
             banner.setEnabled(False)
@@ -126,8 +125,10 @@ class TrayController(QObject):
             redial = self.menu.addAction(_("Redial {number}", number=last.display))
             redial.setObjectName("redialAction")
             redial.triggered.connect(self.redial_last.emit)
-        recent_menu = self.menu.addMenu(_("Recent calls"))
-        recent_menu.setObjectName("recentMenu")
+        recent_menu = self.recent_menu
+        recent_menu.clear()
+        recent_menu.setTitle(_("Recent calls"))
+        self.menu.addMenu(recent_menu)
         recent_menu.setEnabled(bool(recent))
         for record in recent:
             action = recent_menu.addAction(recent_text(record))
@@ -135,8 +136,10 @@ class TrayController(QObject):
                 lambda _=False, r=record: self.quick_dial.emit(r.ramal, r.number))
         recent_menu.addSeparator()
         recent_menu.addAction(_("Clear history"), self.clear_history.emit)
-        favourites_menu = self.menu.addMenu(_("Favourites"))
-        favourites_menu.setObjectName("favouritesMenu")
+        favourites_menu = self.favourites_menu
+        favourites_menu.clear()
+        favourites_menu.setTitle(_("Favourites"))
+        self.menu.addMenu(favourites_menu)
         favourites_menu.setEnabled(bool(settings.favourites))
         for favourite in settings.favourites:
             action = favourites_menu.addAction(
