@@ -108,6 +108,7 @@ def test_unknown_dial_sources_are_refused(app):
 
 @pytest.mark.webengine
 def test_history_redial_and_clear(app, qtbot, sandbox):
+    app.show_main_window()
     app.calls.dial(DialRequest(ramal="4001", number="(11) 98765-4321"))
     qtbot.waitUntil(lambda: app.history.last() is not None, timeout=5000)
     assert app.main_window.recent_list.count() == 1
@@ -122,7 +123,9 @@ def test_history_redial_and_clear(app, qtbot, sandbox):
 
 
 def test_favourites_appear_in_the_tray_and_the_main_window(app):
-    texts = [a.text() for a in app.tray.menu.findChild(type(app.tray.menu), "favouritesMenu").actions()]
+    app.tray.favourites_menu.aboutToShow.emit()     # filled when opened
+    app.show_main_window()
+    texts = [a.text() for a in app.tray.favourites_menu.actions()]
     assert texts == ["Suporte TotalVoice — (48) 3283-0151"]
     assert app.main_window.favourites_list.item(0).text() == "Suporte TotalVoice — (48) 3283-0151"
 

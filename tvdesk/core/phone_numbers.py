@@ -16,7 +16,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-import phonenumbers
+from tvdesk.core.lazy_import import lazy_import
+
+phonenumbers = lazy_import("phonenumbers")   # loaded when a number is first read
 
 from tvdesk.core.errors import InvalidPhoneNumberError
 from tvdesk.core.i18n import _

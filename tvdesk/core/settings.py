@@ -19,7 +19,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import phonenumbers
+from tvdesk.core.lazy_import import lazy_import
+
+phonenumbers = lazy_import("phonenumbers")   # loaded when a number is first read
 
 from tvdesk.core.atomic_file import load_json, write_text_atomic
 

@@ -70,7 +70,6 @@ class DesktopApp(QObject):
         # Without a tray the main window is home: closing it quits, and so does the last window.
         qapp.setQuitOnLastWindowClosed(False)
         self._wire()
-        self._on_clipboard_changed()
         self.refresh()
         if self.tray is not None:
             self.tray.show()
@@ -80,6 +79,7 @@ class DesktopApp(QObject):
     def _after_start(self) -> None:
         if self._quitting:
             return
+        self._on_clipboard_changed()
         if self.account.keyring_problem == "slow":
             self.show_message(_("The system keyring did not answer in time, so tvdesk started "
                                 "in demo mode. Unlock the keyring and start tvdesk again, or "

@@ -44,6 +44,7 @@ class MainWindow(QWidget):
         super().__init__()
         self.setObjectName("mainWindow")
         self.region = "BR"
+        self._quick_dial: tuple[list, list, str] = ([], [], "BR")
         self.setMinimumSize(360, 420)
 
         self.demo_banner = QFrame(objectName="demoBanner")
@@ -158,6 +159,16 @@ class MainWindow(QWidget):
 
     def show_quick_dial(self, favourites: list[Favourite], recent: list[CallRecord],
                         region: str = "BR") -> None:
+        self._quick_dial = (favourites, recent, region)
+        if self.isVisible():
+            self._fill_quick_dial()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._fill_quick_dial()   # filled when seen: the tray comes up without the work
+
+    def _fill_quick_dial(self) -> None:
+        favourites, recent, region = self._quick_dial
         self.recent_list.clear()
         for record in recent:
             item = QListWidgetItem(recent_text(record))

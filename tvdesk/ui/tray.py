@@ -35,6 +35,10 @@ class TrayController(QObject):
         self.icon.setContextMenu(self.menu)
         self.recent_menu = QMenu(self.menu, objectName="recentMenu")
         self.favourites_menu = QMenu(self.menu, objectName="favouritesMenu")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.favourites_menu.aboutToShow.connect(self._fill_favourites)
+        self._recent: list[CallRecord] = []
+        self._settings = Settings()
         self.icon.activated.connect(self._on_activated)
         self.clipboard_action = QAction(self)
         self.clipboard_action.setObjectName("clipboardAction")
@@ -125,24 +129,30 @@ class TrayController(QObject):
             redial = self.menu.addAction(_("Redial {number}", number=last.display))
             redial.setObjectName("redialAction")
             redial.triggered.connect(self.redial_last.emit)
-        recent_menu = self.recent_menu
-        recent_menu.clear()
-        recent_menu.setTitle(_("Recent calls"))
-        self.menu.addMenu(recent_menu)
-        recent_menu.setEnabled(bool(recent))
-        for record in recent:
-            action = recent_menu.addAction(recent_text(record))
+        # The submenus are filled when they open: formatting 20 favourites is not work
+        # the tray should do before it appears.
+        self._recent, self._settings = recent, settings
+        self.recent_menu.setTitle(_("Recent calls"))
+        self.recent_menu.setEnabled(bool(recent))
+        self.menu.addMenu(self.recent_menu)
+        self.favourites_menu.setTitle(_("Favourites"))
+        self.favourites_menu.setEnabled(bool(settings.favourites))
+        self.menu.addMenu(self.favourites_menu)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for record in self._recent:
+            action = self.recent_menu.addAction(recent_text(record))
             action.triggered.connect(
                 lambda _=False, r=record: self.quick_dial.emit(r.ramal, r.number))
-        recent_menu.addSeparator()
-        recent_menu.addAction(_("Clear history"), self.clear_history.emit)
-        favourites_menu = self.favourites_menu
-        favourites_menu.clear()
-        favourites_menu.setTitle(_("Favourites"))
-        self.menu.addMenu(favourites_menu)
-        favourites_menu.setEnabled(bool(settings.favourites))
+        self.recent_menu.addSeparator()
+        self.recent_menu.addAction(_("Clear history"), self.clear_history.emit)
+
+    def _fill_favourites(self) -> None:
+        self.favourites_menu.clear()
+        settings = self._settings
         for favourite in settings.favourites:
-            action = favourites_menu.addAction(
+            action = self.favourites_menu.addAction(
                 favourite_text(favourite.name, favourite.number, settings.region))
             action.triggered.connect(
                 lambda _=False, f=favourite: self.quick_dial.emit("", f.number))
