@@ -41,7 +41,7 @@ from tvdesk.core.i18n import _
 from tvdesk.integration.common import APP_ID, launcher_command, log, write_text_atomic
 from tvdesk.integration.linux import _xdg_dir, exec_argument
 from tvdesk.integration.macos import BUNDLE_IDENTIFIER
-from tvdesk.integration.windows import RegistryAccess, windows_command_line
+from tvdesk.integration.windows import RegistryAccess, UsesRegistry, windows_command_line
 
 MINIMIZED = "--minimized"
 AUTOSTART_FILE_NAME = f"{APP_ID}.desktop"
@@ -355,18 +355,7 @@ def _read_binary(registry: RegistryAccess, key: str, name: str) -> bytes | None:
     return bytes(value) if kind == winreg.REG_BINARY else None
 
 
-class WindowsAutostart:
-    def __init__(self, command: list[str], registry: RegistryAccess | None = None) -> None:
-        self.command = list(command)
-        self._registry = registry
-
-    @property
-    def registry(self) -> RegistryAccess:
-        if self._registry is None:
-            from tvdesk.integration.windows import WinregRegistry
-
-            self._registry = WinregRegistry()
-        return self._registry
+class WindowsAutostart(UsesRegistry):
 
     @property
     def value(self) -> str:

@@ -183,7 +183,9 @@ def _with_parents(keys: set[str], stop_at: str) -> set[str]:
     return result
 
 
-class WindowsIntegration:
+class UsesRegistry:
+    """A command plus the registry it is written to: the real one unless a test's is given."""
+
     def __init__(self, command: list[str], registry: RegistryAccess | None = None) -> None:
         self.command = list(command)
         self._registry = registry
@@ -191,8 +193,11 @@ class WindowsIntegration:
     @property
     def registry(self) -> RegistryAccess:
         if self._registry is None:
-            self._registry = WinregRegistry()
+            self._registry = WinregRegistry()   # imports winreg: Windows only
         return self._registry
+
+
+class WindowsIntegration(UsesRegistry):
 
     @property
     def entries(self) -> list[RegistryValue]:
