@@ -39,7 +39,7 @@ def _one_set(sandbox: Sandbox, shared: bool, counter: list[int]) -> tuple[float,
     new_in_pool = 0
     start = time.perf_counter()
     try:
-        for n in range(REQUESTS):
+        for _ in range(REQUESTS):
             one = client or TotalVoiceClient(sandbox.base_url, sandbox.token)
             t = time.perf_counter()
             one.webphone_url(ramal="4000", ligar_para="4832830151", tipo="floating")

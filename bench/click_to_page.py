@@ -26,8 +26,19 @@ import subprocess
 import time
 from urllib.parse import urlencode
 
-from common import (App, BenchContext, Failed, Row, Sandbox, app_env, fmt_s, median, note,
-                    spread, start_ready_app, write_settings)
+from common import (
+    BenchContext,
+    Failed,
+    Row,
+    Sandbox,
+    app_env,
+    fmt_s,
+    median,
+    note,
+    spread,
+    start_ready_app,
+    write_settings,
+)
 
 SETTLE = 3.0
 

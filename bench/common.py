@@ -198,8 +198,8 @@ def machine_info() -> dict[str, str]:
     except OSError:
         pass
     try:
-        out = subprocess.run([sys.executable, "-c",
-                              "import PySide6, PySide6.QtCore as c; print(PySide6.__version__, c.qVersion())"],
+        probe = "import PySide6, PySide6.QtCore as c; print(PySide6.__version__, c.qVersion())"
+        out = subprocess.run([sys.executable, "-c", probe],
                              capture_output=True, text=True, timeout=30).stdout.split()
         info["pyside6"], info["qt"] = out[0], out[1]
     except (OSError, IndexError, subprocess.TimeoutExpired):

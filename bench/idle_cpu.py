@@ -9,8 +9,19 @@ from __future__ import annotations
 
 import time
 
-from common import (BenchContext, Row, Sandbox, app_env, cmdline, process_tree, cpu_seconds,
-                    note, renderer_pids, start_ready_app, write_settings)
+from common import (
+    BenchContext,
+    Row,
+    Sandbox,
+    app_env,
+    cmdline,
+    cpu_seconds,
+    note,
+    process_tree,
+    renderer_pids,
+    start_ready_app,
+    write_settings,
+)
 
 SETTLE = 10.0
 

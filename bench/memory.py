@@ -18,8 +18,18 @@ from __future__ import annotations
 import dataclasses
 import time
 
-from common import (BenchContext, Failed, Row, Sandbox, app_env, fmt_mb, note, renderer_pids,
-                    start_ready_app, tree_memory_kb, write_settings)
+from common import (
+    BenchContext,
+    Row,
+    Sandbox,
+    app_env,
+    fmt_mb,
+    note,
+    renderer_pids,
+    start_ready_app,
+    tree_memory_kb,
+    write_settings,
+)
 
 SETTLE = 5.0
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import json
 import signal
 import subprocess
 import sys
 import tarfile
-import io
 import time
 import traceback
 from pathlib import Path
@@ -24,8 +24,7 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
-from common import (REPO, BenchContext, Cleanup, Failed, Row, XSession, failed_row,  # noqa: E402
-                    machine_info, note)
+from common import REPO, BenchContext, Cleanup, Failed, Row, XSession, failed_row, machine_info, note
 
 BENCHMARKS = {
     "startup": "1. Cold start to ready",

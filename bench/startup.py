@@ -15,8 +15,20 @@ import subprocess
 import sys
 import time
 
-from common import (BENCH_DIR, App, BenchContext, Failed, Row, Sandbox, app_env, fmt_s, median,
-                    note, spread, write_settings)
+from common import (
+    BENCH_DIR,
+    App,
+    BenchContext,
+    Failed,
+    Row,
+    Sandbox,
+    app_env,
+    fmt_s,
+    median,
+    note,
+    spread,
+    write_settings,
+)
 
 
 def _baseline(ctx: BenchContext) -> float:
