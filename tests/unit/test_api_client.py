@@ -478,3 +478,13 @@ def test_webphone_host_must_be_one_the_person_expects(url, api, ok):
     else:
         with pytest.raises(errors.UnsafeUrlError):
             check_webphone_host(url, api)
+
+
+def test_a_name_that_does_not_resolve_is_a_network_error():
+    # .invalid never resolves (RFC 2606); the person hears it cannot be reached.
+    with TotalVoiceClient("https://api.tvdesk-test.invalid", "dns-token-123456",
+                          timeout=(3, 3), connect_retries=0) as api:
+        with pytest.raises(errors.NetworkError) as caught:
+            api.balance()
+    assert "api.tvdesk-test.invalid" in caught.value.user_message()
+    assert "dns-token-123456" not in str(caught.value)
