@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("tvdesk.account")
 
 API_BASE_ENV = "TVDESK_API_BASE"
+DEMO_CALL_SECONDS = 20.0
 KEYRING_TIMEOUT = 5.0   # seconds the app waits for the keyring before starting in demo mode
 
 
@@ -66,7 +67,10 @@ def start_demo_account(paths: AppPaths) -> Account:
     """An embedded sandbox on a free loopback port, with its own token; no keyring use."""
     from tvdesk.sandbox.server import SandboxConfig, SandboxServer  # only demo needs it
 
-    server = SandboxServer(SandboxConfig.from_env(), host="127.0.0.1", port=0).start()
+    # A demo call ends by itself after a while, as if the other side hung up, so a
+    # newcomer sees the whole flow (its window closing) without finding the button.
+    config = SandboxConfig.from_env(base=SandboxConfig(hangup_after=DEMO_CALL_SECONDS))
+    server = SandboxServer(config, host="127.0.0.1", port=0).start()
     log.info("demo mode: embedded sandbox at %s", server.base_url)
     return Account(api_base=server.base_url, token=server.token, demo=True,
                    settings_store=SettingsStore(paths.config_dir / "settings-demo.json"),
