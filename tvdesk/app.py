@@ -98,9 +98,9 @@ def run_desktop(args, paths) -> int:
         log.warning(display_note)
         print("tvdesk: " + _("no display found: running without windows; use 'tvdesk dial' "
                              "to call and 'tvdesk quit' to stop."), file=sys.stderr)
-    for note in prepare_qt_environment():
+    for note in prepare_qt_environment(quiet=not args.debug):
         log.warning(note)
-    from PySide6.QtCore import QCoreApplication, QSocketNotifier, Qt, QTimer
+    from PySide6.QtCore import QCoreApplication, QSocketNotifier, Qt, QTimer, qInstallMessageHandler
 
     from tvdesk.core.account import resolve_account
     from tvdesk.core.token_store import TokenStore
@@ -120,6 +120,7 @@ def run_desktop(args, paths) -> int:
     # Qt WebEngine is imported only when the first call opens; it requires this flag
     # before the application object exists.
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    qInstallMessageHandler(_qt_message_to_log)   # Qt's warnings go to our log, not the terminal
     qapp = TvdeskApplication(sys.argv[:1])
     qapp.setApplicationName("tvdesk")
     qapp.setDesktopFileName("tvdesk")
@@ -159,6 +160,16 @@ def startup_request(args) -> dict:
     if args.link:
         return {"command": "dial", "number": args.link, "source": "link"}
     return {"command": "show"}
+
+
+def _qt_message_to_log(mode, context, message: str) -> None:
+    # Offscreen/GL/plugin notices ("This plugin does not support raise()") are for us, not
+    # for the person: they go to the log file, at debug level unless Qt calls them critical.
+    from PySide6.QtCore import QtMsgType
+
+    level = logging.WARNING if mode in (QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg) \
+        else logging.DEBUG
+    logging.getLogger("tvdesk.qt").log(level, "%s", message)
 
 
 def _install_qt_translations(qapp) -> None:

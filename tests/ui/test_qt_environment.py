@@ -23,3 +23,12 @@ def test_simulated_microphone_can_be_forced_and_refused():
     env = {"TVDESK_FAKE_MICROPHONE": "0", "QTWEBENGINE_CHROMIUM_FLAGS": "--foo"}
     prepare_qt_environment(env)
     assert env["QTWEBENGINE_CHROMIUM_FLAGS"] == "--foo"
+
+
+def test_chromium_console_chatter_is_quiet_unless_debugging():
+    env = {"TVDESK_FAKE_MICROPHONE": "0"}
+    prepare_qt_environment(env, quiet=True)
+    assert "--log-level=3" in env["QTWEBENGINE_CHROMIUM_FLAGS"]
+    env = {"TVDESK_FAKE_MICROPHONE": "0"}
+    prepare_qt_environment(env, quiet=False)
+    assert "--log-level" not in env.get("QTWEBENGINE_CHROMIUM_FLAGS", "")

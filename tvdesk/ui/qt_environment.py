@@ -24,10 +24,18 @@ def has_audio_capture_device() -> bool:
     return bool(glob.glob("/dev/snd/pcmC*D*c"))
 
 
-def prepare_qt_environment(environ: dict[str, str] | None = None) -> list[str]:
-    """Adjust `environ` (default os.environ); return human-readable notes for the log."""
+def prepare_qt_environment(environ: dict[str, str] | None = None,
+                           quiet: bool = False) -> list[str]:
+    """Adjust `environ` (default os.environ); return human-readable notes for the log.
+
+    `quiet` keeps Chromium's own console chatter (D-Bus, GPU probing) out of a
+    terminal; `--debug` leaves it on.
+    """
     env = os.environ if environ is None else environ
     notes: list[str] = []
+    flags = env.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+    if quiet and "--log-level" not in flags:
+        env["QTWEBENGINE_CHROMIUM_FLAGS"] = (flags + " --log-level=3").strip()
     if hasattr(os, "geteuid") and os.geteuid() == 0 and not env.get("QTWEBENGINE_DISABLE_SANDBOX"):
         env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
         notes.append("running as root: Chromium's sandbox is disabled (QTWEBENGINE_DISABLE_SANDBOX=1)")
