@@ -58,7 +58,7 @@ class PhoneWindow(QWidget):
         self.page.titleChanged.connect(lambda _title: self._update_title())
         self._update_title()
         if not geometry or not self.restoreGeometry(QByteArray.fromBase64(geometry.encode())):
-            self.resize(380, 600)
+            self.resize(400, 700)   # the whole sandbox page, keypad included
         self.page.start()
 
     def in_call(self) -> bool:
