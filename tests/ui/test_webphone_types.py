@@ -6,6 +6,7 @@ import json
 import pytest
 import requests
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 from tvdesk.core.account import Account
@@ -202,3 +203,29 @@ def test_going_offline_stays_offline_until_asked(hidden_app, qtbot, sandbox):
     assert len([r for r in sandbox.requests if r.path.rstrip("/") == "/webphone"]) == fetches
     qtbot.mouseClick(button(window, "onlineButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: phone.connection == "connected", timeout=10000)
+
+
+def test_demo_mode_can_ring_a_background_phone_from_the_tray(qapp, qtbot, tmp_path):
+    from tvdesk.core.account import start_demo_account
+
+    paths = resolve_paths(tmp_path / "demo")
+    paths.ensure()
+    SettingsStore(paths.config_dir / "settings-demo.json").save(
+        Settings(extensions=[Extension("4000", tipo="floating")], default_ramal="4000"))
+    demo = start_demo_account(paths)
+    desktop = DesktopApp(qapp, paths, demo, TokenStore(environ={}), use_tray=True,
+                         exit_app=lambda code: None)
+    qtbot.addWidget(desktop.main_window)
+    action = desktop.tray.menu.findChild(QAction, "simulateIncomingAction")
+    action.trigger()                           # no background phone yet: says what to do
+    assert "background + call bar" in desktop.main_window.status_label.text()
+
+    settings = desktop.settings
+    settings.extensions = [Extension("4000", tipo="hidden")]
+    desktop.apply_settings(settings)
+    qtbot.waitUntil(lambda: "4000" in desktop.calls.background
+                    and desktop.calls.background["4000"].connection == "connected", timeout=20000)
+    desktop.tray.menu.findChild(QAction, "simulateIncomingAction").trigger()
+    qtbot.waitUntil(lambda: len(ringing_windows()) == 1, timeout=10000)
+    ringing_windows()[0].decline()
+    desktop.quit()

@@ -128,6 +128,7 @@ class DesktopApp(QObject):
             self.tray.clear_history.connect(self.clear_history)
             self.tray.dnd_toggled.connect(self.set_do_not_disturb)
             self.tray.show_about.connect(self.open_about)
+            self.tray.simulate_incoming.connect(self.simulate_incoming_call)
             self.tray.show_call_bar.connect(self.hidden.show_call_bar)
             self.tray.quick_dial.connect(lambda ramal, number: self.calls.dial(
                 DialRequest(ramal=ramal or None, number=number)))
@@ -307,6 +308,23 @@ class DesktopApp(QObject):
                    ("background phones", ", ".join(
                        f"{r}: {p.connection}" for r, p in self.calls.background.items()) or "-"),
                    ("Qt", qVersion())])
+
+    def simulate_incoming_call(self, caller: str = "+554832830151") -> None:
+        """Demo mode: the embedded sandbox rings the first background (hidden) phone."""
+        sandbox = self.account.sandbox
+        hidden = [r for r, p in self.calls.background.items() if p.connection == "connected"]
+        if sandbox is None:
+            return
+        if not hidden:
+            self.show_message(_("Incoming calls ring on a background phone: in Settings, set an "
+                                "extension's webphone to 'background + call bar', then try "
+                                "again."), True)
+            return
+        try:
+            sandbox.incoming_call(hidden[0], caller)
+        except LookupError:
+            self.show_message(_("The background phone is not connected yet. Try again in a "
+                                "moment."), True)
 
     def open_about(self) -> None:
         from tvdesk.ui.about_dialog import AboutDialog

@@ -27,6 +27,7 @@ class TrayController(QObject):
     dnd_toggled = Signal(bool)
     show_call_bar = Signal(str)    # ramal of a hidden extension
     show_about = Signal()
+    simulate_incoming = Signal()   # demo only: the sandbox rings a background phone
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -83,6 +84,9 @@ class TrayController(QObject):
         if demo:
             banner = self.menu.addAction(_("Demo mode: calls go to the sandbox"))
             banner.setEnabled(False)
+            simulate = self.menu.addAction(_("Simulate an incoming call"))
+            simulate.setObjectName("simulateIncomingAction")
+            simulate.triggered.connect(self.simulate_incoming.emit)
             self.menu.addSeparator()
         self.set_clipboard_target(clipboard)
         self.menu.addAction(self.clipboard_action)
