@@ -21,6 +21,7 @@ from tvdesk.core.atomic_file import backup_path, load_json, write_text_atomic
 log = logging.getLogger("tvdesk.history")
 
 HISTORY_FILE_NAME = "history.json"
+DEMO_HISTORY_FILE_NAME = "history-demo.json"   # the sandbox's calls never mix with real ones
 HISTORY_VERSION = 1
 CALL_KINDS = ("outgoing", "missed", "incoming")
 LIMIT_RANGE = (1, 500)

@@ -26,8 +26,6 @@ from collections.abc import Mapping
 from pathlib import Path
 
 DOMAIN = "tvdesk"
-SUPPORTED = ("pt_BR", "en")
-SETTING_CHOICES = ("auto", "pt_BR", "en")
 ENV_VARIABLE = "TVDESK_LANG"
 
 _language = "en"

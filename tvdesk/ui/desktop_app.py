@@ -16,7 +16,12 @@ from tvdesk.core.account import Account, start_demo_account
 from tvdesk.core.diagnostics import build_report
 from tvdesk.core.errors import KeyringUnavailableError, TvdeskError
 from tvdesk.core.formatting import format_money
-from tvdesk.core.history import CallHistory, CallRecord
+from tvdesk.core.history import (
+    DEMO_HISTORY_FILE_NAME,
+    HISTORY_FILE_NAME,
+    CallHistory,
+    CallRecord,
+)
 from tvdesk.core.i18n import _
 from tvdesk.core.paths import AppPaths
 from tvdesk.core.phone_numbers import DialTarget, find_dialable
@@ -161,7 +166,7 @@ class DesktopApp(QObject):
                                            source=source, confirmed=confirmed))
 
     def _load_history(self) -> CallHistory:
-        name = "history-demo.json" if self.account.demo else "history.json"
+        name = DEMO_HISTORY_FILE_NAME if self.account.demo else HISTORY_FILE_NAME
         history = CallHistory(self.paths.data_dir / name, self.settings.history_limit)
         history.load()
         if history.load_problem:
