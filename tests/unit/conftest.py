@@ -7,7 +7,7 @@ import socket
 from collections.abc import Callable, Iterator
 
 import pytest
-from unit_loopback import LoopbackServer, Reply
+from support.loopback import LoopbackServer, Reply
 
 
 @pytest.fixture

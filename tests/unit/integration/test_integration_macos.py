@@ -8,7 +8,7 @@ from pathlib import Path
 from tvdesk.integration import integration_for_platform
 from tvdesk.integration.macos import MacIntegration, macos_info_plist, running_bundle
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 COMMITTED_PLIST = REPO / "packaging" / "macos" / "Info.plist"
 
 

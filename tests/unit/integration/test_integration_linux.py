@@ -28,7 +28,7 @@ from tvdesk.integration.linux import (
     without_handler,
 )
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 COMMITTED_DESKTOP_FILE = REPO / "packaging" / "linux" / "tvdesk.desktop"
 COMMAND = [sys.executable, "-m", "tvdesk"]
 

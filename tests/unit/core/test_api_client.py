@@ -7,7 +7,7 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from unit_loopback import envelope
+from support.loopback import envelope
 
 from tvdesk.core import errors
 from tvdesk.core.api import MAX_URL_LENGTH, PAGE_LIMIT, TotalVoiceClient, check_webphone_url
