@@ -1,4 +1,10 @@
-"""Settings: a versioned schema with defaults, atomic writes, and corrupt-file recovery.
+"""Settings: one declarative schema, atomic writes, and corrupt-file recovery.
+
+`OPTIONS` is the one table of every setting: its key, type, default, bounds or
+choices, the label the Settings dialog shows and the line the README documents.
+Loading, validation, the dialog's limits and the README's settings table
+(`python -m tvdesk.core.settings --markdown`, checked by a test) all read it, so a
+limit is written once.
 
 The file is JSON in the config dir. A file that cannot be read or does not fit the
 schema is kept aside (`settings.json.corrupt-<time>`); the previous good copy
@@ -11,19 +17,21 @@ load unchanged and the schema version stays 1.
 
 from __future__ import annotations
 
+import enum
 import json
 import logging
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tvdesk.core.atomic_file import load_json, write_text_atomic
+from tvdesk.core.i18n import _
 from tvdesk.core.lazy_import import lazy_import
 
-phonenumbers = lazy_import("phonenumbers")   # loaded when a number is first read
-
-from tvdesk.core.atomic_file import load_json, write_text_atomic
+phonenumbers = lazy_import("phonenumbers")   # loaded when a region is first checked
 
 log = logging.getLogger("tvdesk.settings")
 
@@ -31,19 +39,51 @@ SCHEMA_VERSION = 1
 DOCUMENTED_API_BASE = "https://api.totalvoice.com.br"
 CURRENT_API_BASE = "https://voice-api.zenvia.com"
 KNOWN_API_BASES = (DOCUMENTED_API_BASE, CURRENT_API_BASE)
-WEBPHONE_TYPES = ("floating", "embedded", "hidden")
 _RAMAL = re.compile(r"[0-9]{3,4}")
 _REGION = re.compile(r"[A-Z]{2}")
 DEFAULT_REGION = "BR"
-DEFAULT_HOTKEY = "Ctrl+Alt+D"
-HISTORY_LIMIT_RANGE = (1, 500)
 FAVOURITE_NAME_MAX = 80
 FAVOURITE_NUMBER_MAX = 64
 HOTKEY_MAX = 64
+DEFAULT_HOTKEY = "Ctrl+Alt+D"
 
 
-def is_valid_ramal(value: str) -> bool:
+class WebphoneType(enum.StrEnum):
+    """How an extension's webphone runs in the app (the API's `tipo`)."""
+
+    FLOATING = "floating"   # its own window
+    EMBEDDED = "embedded"   # a panel in the main window
+    HIDDEN = "hidden"       # a page with no view, driven by tvdesk's call bar
+
+    def label(self) -> str:
+        return {WebphoneType.FLOATING: _("window"),
+                WebphoneType.EMBEDDED: _("in the main window"),
+                WebphoneType.HIDDEN: _("background + call bar")}[self]
+
+
+WEBPHONE_TYPES = tuple(t.value for t in WebphoneType)
+
+
+class DndAction(enum.StrEnum):
+    DECLINE = "decline"   # incoming calls under Do Not Disturb are declined
+    IGNORE = "ignore"     # ...or left to ring out, recorded as missed
+
+
+LANGUAGES = ("auto", "pt_BR", "en")
+
+
+def is_valid_ramal(value: object) -> bool:
     return isinstance(value, str) and _RAMAL.fullmatch(value) is not None
+
+
+def is_valid_region(value: object) -> bool:
+    """A region `phonenumbers` knows, as two capital letters (BR, PT, US...)."""
+    return (isinstance(value, str) and _REGION.fullmatch(value) is not None
+            and value in phonenumbers.SUPPORTED_REGIONS)
+
+
+def _is_hotkey(value: object) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= HOTKEY_MAX and value.isprintable()
 
 
 @dataclass
@@ -51,16 +91,24 @@ class Extension:
     ramal: str
     label: str = ""
     id_ramal: int | None = None
-    tipo: str = "floating"   # how this extension's webphone runs: floating, embedded or hidden
+    tipo: WebphoneType = WebphoneType.FLOATING
 
     def display_name(self) -> str:
         return f"{self.ramal} · {self.label}" if self.label else self.ramal
 
-
-def is_valid_region(value: str) -> bool:
-    """A region `phonenumbers` knows, as two capital letters (BR, PT, US...)."""
-    return (isinstance(value, str) and _REGION.fullmatch(value) is not None
-            and value in phonenumbers.SUPPORTED_REGIONS)
+    @classmethod
+    def from_json(cls, item: object) -> Extension:
+        if not isinstance(item, dict) or not is_valid_ramal(str(item.get("ramal", ""))):
+            raise ValueError("bad extension entry")
+        label = item.get("label", "")
+        if not isinstance(label, str):
+            raise ValueError("an extension's label must be text")
+        id_ramal = item.get("id_ramal")
+        return cls(ramal=str(item["ramal"]), label=label,
+                   id_ramal=id_ramal if isinstance(id_ramal, int)
+                   and not isinstance(id_ramal, bool) else None,
+                   tipo=_enum_value(WebphoneType, item.get("tipo", WebphoneType.FLOATING.value),
+                                    "an extension's tipo"))
 
 
 @dataclass(frozen=True)
@@ -88,26 +136,157 @@ class Favourite:
         if not (self.name.isprintable() and self.number.isprintable()):
             raise ValueError("a favourite's name and number must be on one line")
 
+    @classmethod
+    def from_json(cls, item: object) -> Favourite:
+        if not isinstance(item, dict):
+            raise ValueError("bad favourite entry")
+        return cls(name=item.get("name"), number=item.get("number"))  # type: ignore[arg-type]
+
+
+def _enum_value(kind: type[enum.StrEnum], value: object, what: str) -> Any:
+    if not isinstance(value, str):
+        raise ValueError(f"{what} must be text")
+    try:
+        return kind(value)
+    except ValueError:
+        raise ValueError(f"unknown {what} {value!r}") from None
+
+
+def _list_of(load_item: Callable[[object], Any]) -> Callable[[object], list[Any]]:
+    def load(raw: object) -> list[Any]:
+        if not isinstance(raw, list):
+            raise ValueError("must be a list")
+        return [load_item(item) for item in raw]
+    return load
+
+
+# --- the schema ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Option:
+    """One setting. `load` turns its JSON value into the Python one or raises ValueError."""
+
+    key: str
+    kind: type
+    default: Any
+    doc: str                                    # English, for the README's settings table
+    label: Callable[[], str] | None = None      # the Settings dialog's words, translated
+    choices: tuple[str, ...] = ()
+    bounds: tuple[int, int] | None = None
+    check: Callable[[object], bool] | None = None
+    load: Callable[[object], Any] | None = None
+    doc_default: str = ""                       # the default as the README says it
+
+    def default_value(self) -> Any:
+        return self.default() if callable(self.default) else self.default
+
+    def parse(self, raw: object) -> Any:
+        if self.load is not None:
+            return self.load(raw)
+        if not isinstance(raw, self.kind) or (isinstance(raw, bool) and self.kind is not bool):
+            raise ValueError(f"{self.key} must be {self.kind.__name__}")
+        if self.choices and raw not in self.choices:
+            raise ValueError(f"unknown {self.key} {raw!r}")
+        if self.bounds is not None and not (isinstance(raw, int)
+                                            and self.bounds[0] <= raw <= self.bounds[1]):
+            low, high = self.bounds
+            raise ValueError(f"{self.key} must be a whole number from {low} to {high}")
+        if self.check is not None and not self.check(raw):
+            raise ValueError(f"{self.key} has an invalid value")
+        return raw
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("api_base", str, DOCUMENTED_API_BASE,
+           f"the API's address; also offered: `{CURRENT_API_BASE}` (the current host); "
+           "any https URL works", label=lambda: _("API address"),
+           doc_default=f"`{DOCUMENTED_API_BASE}` (documented)",
+           load=lambda raw: _text_or(raw, "api_base", DOCUMENTED_API_BASE)),
+    Option("extensions", list, list,
+           "a list of `{ramal, label, id_ramal, tipo}` entries; `tipo` is how that "
+           "extension's webphone runs in the app: `floating`, `embedded` or `hidden`",
+           load=_list_of(Extension.from_json), doc_default="imported from the account"),
+    Option("default_ramal", str, "", "used when a dial names no extension",
+           label=lambda: _("Default extension"), doc_default="the first extension"),
+    Option("tipo", str, WebphoneType.FLOATING.value,
+           "the type `tvdesk url` asks for when `--tipo` is not given",
+           label=lambda: _("Webphone type for the command line"),
+           load=lambda raw: _enum_value(WebphoneType, raw, "tipo"), choices=WEBPHONE_TYPES),
+    Option("fechar_fim", bool, True, "close the webphone window at the end of the call",
+           label=lambda: _("Close the phone window when the call ends")),
+    Option("phone_window_geometry", str, "", "remembered placement of the webphone window"),
+    Option("main_window_geometry", str, "", "remembered placement of the main window"),
+    Option("region", str, DEFAULT_REGION,
+           "the country whose numbering national numbers follow",
+           label=lambda: _("Phone numbers from"), check=is_valid_region),
+    Option("favourites", list, list,
+           "a list of `{name, number}` entries; the number as typed, read at dial time",
+           load=_list_of(Favourite.from_json), doc_default="none"),
+    Option("confirm_external_dials", bool, True,
+           "ask before calling a number from a link, the hotkey or the command line",
+           label=lambda: _("Ask before calling a number from a link, the hotkey or the "
+                           "command line")),
+    Option("history_limit", int, 50, "recent calls kept", bounds=(1, 500),
+           label=lambda: _("Recent calls kept")),
+    Option("hotkey_enabled", bool, False, "the global clipboard hotkey is on",
+           label=lambda: _("Global hotkey: call the number on the clipboard")),
+    Option("hotkey", str, DEFAULT_HOTKEY, "the global hotkey's key combination",
+           load=lambda raw: _hotkey(_text_or(raw, "hotkey", DEFAULT_HOTKEY))),
+    Option("language", str, "auto",
+           "`auto` (the system locale), `pt_BR` or `en`; `TVDESK_LANG` wins; takes effect "
+           "at the next start", label=lambda: _("Language"), choices=LANGUAGES),
+    Option("warm_engine", bool, True,
+           "start the web engine just after the tray is up, so the first call opens faster",
+           label=lambda: _("Start the web engine in advance, so calls open faster "
+                           "(uses more memory)")),
+    Option("do_not_disturb", bool, False, "Do Not Disturb for incoming calls"),
+    Option("dnd_action", str, DndAction.DECLINE.value,
+           "under Do Not Disturb, `decline` incoming calls or let them ring out (`ignore`)",
+           label=lambda: _("Incoming calls in Do Not Disturb"),
+           choices=tuple(a.value for a in DndAction)),
+)
+OPTION = {option.key: option for option in OPTIONS}
+
+
+def _text_or(raw: object, key: str, default: str) -> str:
+    """Text, where an empty value means the default."""
+    if not isinstance(raw, str):
+        raise ValueError(f"{key} must be str")
+    return raw or default
+
+
+def _hotkey(value: str) -> str:
+    if not _is_hotkey(value):
+        raise ValueError("hotkey is not a key combination")
+    return value
+
+
+def _default(key: str) -> Any:
+    option = OPTION[key]
+    if callable(option.default):
+        return field(default_factory=option.default)
+    return option.default
+
 
 @dataclass
 class Settings:
-    api_base: str = DOCUMENTED_API_BASE
-    extensions: list[Extension] = field(default_factory=list)
-    default_ramal: str = ""
-    tipo: str = "floating"
-    fechar_fim: bool = True
-    phone_window_geometry: str = ""   # base64 of QWidget.saveGeometry()
-    main_window_geometry: str = ""
-    region: str = DEFAULT_REGION          # for numbers typed without a country code
-    favourites: list[Favourite] = field(default_factory=list)
-    confirm_external_dials: bool = True   # ask before dialling a link, the clipboard or the CLI
-    history_limit: int = 50
-    hotkey_enabled: bool = False
-    hotkey: str = DEFAULT_HOTKEY          # a QKeySequence text; checked by the UI, not here
-    language: str = "auto"                # auto (system locale), pt_BR or en; TVDESK_LANG wins
-    warm_engine: bool = True              # start the web engine just after the tray is up
-    do_not_disturb: bool = False
-    dnd_action: str = "decline"           # incoming calls under Do Not Disturb: decline or ignore
+    api_base: str = _default("api_base")
+    extensions: list[Extension] = _default("extensions")
+    default_ramal: str = _default("default_ramal")
+    tipo: WebphoneType = WebphoneType.FLOATING
+    fechar_fim: bool = _default("fechar_fim")
+    phone_window_geometry: str = _default("phone_window_geometry")   # base64 of saveGeometry()
+    main_window_geometry: str = _default("main_window_geometry")
+    region: str = _default("region")          # for numbers typed without a country code
+    favourites: list[Favourite] = _default("favourites")
+    confirm_external_dials: bool = _default("confirm_external_dials")
+    history_limit: int = _default("history_limit")
+    hotkey_enabled: bool = _default("hotkey_enabled")
+    hotkey: str = _default("hotkey")          # a QKeySequence text; checked by the UI too
+    language: str = _default("language")
+    warm_engine: bool = _default("warm_engine")
+    do_not_disturb: bool = _default("do_not_disturb")
+    dnd_action: DndAction = DndAction.DECLINE
     version: int = SCHEMA_VERSION
 
     def default_extension(self) -> Extension | None:
@@ -118,6 +297,13 @@ class Settings:
 
     def find_extension(self, ramal: str) -> Extension | None:
         return next((e for e in self.extensions if e.ramal == ramal), None)
+
+    def type_of(self, ramal: str) -> WebphoneType:
+        extension = self.find_extension(ramal)
+        return extension.tipo if extension is not None else WebphoneType.FLOATING
+
+    def ramals_of_type(self, tipo: WebphoneType) -> list[str]:
+        return [e.ramal for e in self.extensions if e.tipo is tipo]
 
     def merge_extensions(self, found: list[Extension]) -> int:
         """Add extensions imported from the account; keep labels the person typed."""
@@ -164,90 +350,28 @@ class Settings:
         version = raw.get("version", SCHEMA_VERSION)
         if not isinstance(version, int) or isinstance(version, bool) or version > SCHEMA_VERSION:
             raise ValueError(f"unsupported settings version {version!r}")
-        defaults = cls()
-        extensions = []
-        for item in raw.get("extensions", []):
-            if not isinstance(item, dict) or not is_valid_ramal(str(item.get("ramal", ""))):
-                raise ValueError("bad extension entry")
-            id_ramal = item.get("id_ramal")
-            extension_tipo = _typed(item, "tipo", str, "floating")
-            if extension_tipo not in WEBPHONE_TYPES:
-                raise ValueError(f"unknown tipo {extension_tipo!r} for an extension")
-            extensions.append(Extension(
-                ramal=str(item["ramal"]),
-                label=_typed(item, "label", str, ""),
-                id_ramal=id_ramal if isinstance(id_ramal, int) and not isinstance(id_ramal, bool)
-                else None,
-                tipo=extension_tipo,
-            ))
-        tipo = _typed(raw, "tipo", str, defaults.tipo)
-        if tipo not in WEBPHONE_TYPES:
-            raise ValueError(f"unknown tipo {tipo!r}")
-        region = _typed(raw, "region", str, defaults.region)
-        if not is_valid_region(region):
-            raise ValueError(f"unknown region {region!r}")
-        history_limit = _typed(raw, "history_limit", int, defaults.history_limit)
-        low, high = HISTORY_LIMIT_RANGE
-        if isinstance(history_limit, bool) or not low <= history_limit <= high:
-            raise ValueError(f"history_limit must be a whole number from {low} to {high}")
-        hotkey = _typed(raw, "hotkey", str, defaults.hotkey) or defaults.hotkey
-        if len(hotkey) > HOTKEY_MAX or not hotkey.isprintable():
-            raise ValueError("hotkey is not a key combination")
-        return cls(
-            api_base=_typed(raw, "api_base", str, defaults.api_base) or defaults.api_base,
-            extensions=extensions,
-            default_ramal=_typed(raw, "default_ramal", str, ""),
-            tipo=tipo,
-            fechar_fim=_typed(raw, "fechar_fim", bool, defaults.fechar_fim),
-            phone_window_geometry=_typed(raw, "phone_window_geometry", str, ""),
-            main_window_geometry=_typed(raw, "main_window_geometry", str, ""),
-            region=region,
-            favourites=_favourites(raw),
-            confirm_external_dials=_typed(raw, "confirm_external_dials", bool,
-                                          defaults.confirm_external_dials),
-            history_limit=history_limit,
-            hotkey_enabled=_typed(raw, "hotkey_enabled", bool, defaults.hotkey_enabled),
-            do_not_disturb=_typed(raw, "do_not_disturb", bool, defaults.do_not_disturb),
-            language=_choice(raw, "language", LANGUAGES, "auto"),
-            warm_engine=_typed(raw, "warm_engine", bool, defaults.warm_engine),
-            dnd_action=_dnd_action(raw),
-            hotkey=hotkey,
-        )
+        values = {option.key: option.parse(raw[option.key]) if option.key in raw
+                  else option.default_value() for option in OPTIONS}
+        values["tipo"] = WebphoneType(values["tipo"])
+        values["dnd_action"] = DndAction(values["dnd_action"])
+        return cls(**values)
 
 
-def _favourites(raw: dict[str, Any]) -> list[Favourite]:
-    items = _typed(raw, "favourites", list, [])
-    favourites = []
-    for item in items:
-        if not isinstance(item, dict):
-            raise ValueError("bad favourite entry")
-        favourites.append(Favourite(name=item.get("name"), number=item.get("number")))
-    return favourites
+def settings_markdown_table() -> str:
+    """The README's settings table, made from the schema."""
+    rows = ["| setting | default | meaning |", "|---|---|---|"]
+    for option in OPTIONS:
+        default = option.doc_default or _markdown_default(option)
+        limits = f" ({option.bounds[0]}-{option.bounds[1]})" if option.bounds else ""
+        rows.append(f"| `{option.key}` | {default} | {option.doc}{limits} |")
+    return "\n".join(rows)
 
 
-DND_ACTIONS = ("decline", "ignore")
-LANGUAGES = ("auto", "pt_BR", "en")
-
-
-def _choice(raw: dict[str, Any], key: str, choices: tuple[str, ...], default: str) -> str:
-    value = _typed(raw, key, str, default)
-    if value not in choices:
-        raise ValueError(f"unknown {key} {value!r}")
-    return value
-
-
-def _dnd_action(raw: dict[str, Any]) -> str:
-    value = _typed(raw, "dnd_action", str, "decline")
-    if value not in DND_ACTIONS:
-        raise ValueError(f"unknown dnd_action {value!r}")
-    return value
-
-
-def _typed(raw: dict[str, Any], key: str, kind: type, default: Any) -> Any:
-    value = raw.get(key, default)
-    if not isinstance(value, kind):
-        raise ValueError(f"{key} must be {kind.__name__}")
-    return value
+def _markdown_default(option: Option) -> str:
+    value = option.default_value()
+    if value == "" or value == []:
+        return ""
+    return f"`{json.dumps(value)}`" if not isinstance(value, str) else f"`{value}`"
 
 
 class SettingsStore:
@@ -276,3 +400,7 @@ class SettingsStore:
         settings.validate()
         data = json.dumps(settings.to_json(), indent=2, ensure_ascii=False)
         write_text_atomic(self.path, data)
+
+
+if __name__ == "__main__" and "--markdown" in sys.argv:
+    print(settings_markdown_table())

@@ -1,0 +1,82 @@
+"""What a dial asks for and how it ended, as types (no Qt).
+
+Every dial, wherever it comes from (the main window, the tray, the clipboard, a
+`tel:` link, the hotkey, `tvdesk dial`), is a `DialRequest` and ends in exactly one
+`DialOutcome`: started, cancelled by the person, refused before anything was sent,
+or failed with the API's error. The running app hands the outcome back to
+`tvdesk dial`, which prints its message and exits with its code.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any
+
+from tvdesk.core.exit_codes import ExitCode
+from tvdesk.core.phone_numbers import DialTarget
+
+
+class DialSource(enum.Enum):
+    APP = "app"              # typed or picked in tvdesk itself (main window, tray, quick dial)
+    CLIPBOARD = "clipboard"  # the tray's "Call <number on the clipboard>"
+    LINK = "link"            # a clicked tel:/callto: link
+    HOTKEY = "hotkey"        # the global clipboard hotkey
+    CLI = "cli"              # `tvdesk dial`
+
+    @property
+    def from_outside(self) -> bool:
+        """Numbers from outside tvdesk are shown to the person before they are dialled."""
+        return self in (DialSource.LINK, DialSource.HOTKEY, DialSource.CLI)
+
+
+@dataclass(frozen=True)
+class DialRequest:
+    ramal: str | None = None      # None: the default extension
+    number: str | None = None     # as typed or copied; None: just open the phone
+    source: DialSource = DialSource.APP
+    confirmed: bool = False       # the person (or `tvdesk dial --yes`) already said yes
+
+    def needs_confirmation(self, target: DialTarget | None, confirm_setting: bool) -> bool:
+        """Numbers from outside are shown before dialling; premium-rate ones from links always."""
+        if target is None or self.confirmed or not self.source.from_outside:
+            return False
+        return confirm_setting or (self.source is DialSource.LINK and target.is_premium_rate)
+
+
+class DialResult(enum.Enum):
+    STARTED = "started"      # the API gave a webphone URL (or the background phone dialled)
+    CANCELLED = "cancelled"  # the person said no, or did not answer in time
+    REFUSED = "refused"      # nothing was sent: bad number, unknown extension, busy, no token
+    FAILED = "failed"        # the API (or the network) answered with an error
+
+
+@dataclass(frozen=True)
+class DialOutcome:
+    result: DialResult
+    message: str              # one sentence in the person's language
+    exit_code: ExitCode
+    ramal: str | None = None
+
+    @property
+    def started(self) -> bool:
+        return self.result is DialResult.STARTED
+
+    def to_wire(self) -> dict[str, Any]:
+        """As it travels to `tvdesk dial` over the instance socket."""
+        return {"ok": self.started, "result": self.result.value, "message": self.message,
+                "exit_code": int(self.exit_code), "ramal": self.ramal}
+
+    @classmethod
+    def from_wire(cls, reply: dict[str, Any]) -> DialOutcome | None:
+        """The outcome in a reply, or None when the reply does not hold a valid one."""
+        try:
+            result = DialResult(reply.get("result"))
+            code = ExitCode(int(reply.get("exit_code")))  # type: ignore[arg-type]  # checked below
+        except (TypeError, ValueError):
+            return None
+        message = reply.get("message")
+        ramal = reply.get("ramal")
+        if not isinstance(message, str) or not isinstance(ramal, (str, type(None))):
+            return None
+        return cls(result, message, code, ramal)
