@@ -1,19 +1,62 @@
-"""Composition root: parse the command line, then run a subcommand or the desktop app."""
+"""The composition root: parse the command line, then run a subcommand or the desktop app.
+
+Everything the running app is made of is built and wired here, in `build_desktop`,
+in named phases (its docstring lists them); no other module builds a controller or
+reaches for a global. Qt is imported only once a desktop start is sure, so the
+command-line subcommands never load it.
+"""
 
 from __future__ import annotations
 
+import argparse
 import json
 import logging
 import signal
 import socket
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from tvdesk.cli import HEADLESS_COMMANDS, build_parser, run_headless
+from tvdesk.cli import (
+    DIAL_ANSWER_LIMIT_MS,
+    HEADLESS_COMMANDS,
+    build_parser,
+    run_headless,
+    top_level_value_options,
+)
+from tvdesk.core.dialing import DialRequest, DialSource, call_topic
+from tvdesk.core.errors import KeyringUnavailableError
+from tvdesk.core.exit_codes import ExitCode
 from tvdesk.core.i18n import _, apply_language
 from tvdesk.core.logging_setup import configure_logging
-from tvdesk.core.paths import resolve_paths
+from tvdesk.core.paths import AppPaths, resolve_paths
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from tvdesk.core.account import Account
+    from tvdesk.core.token_store import TokenStore
+    from tvdesk.desktop.accounts import AccountFlow
+    from tvdesk.desktop.help import HelpFlow
+    from tvdesk.desktop.incoming import HiddenCalls
+    from tvdesk.desktop.instance_requests import InstanceRequests
+    from tvdesk.desktop.notifier import Notifier
+    from tvdesk.desktop.presenter import Presenter
+    from tvdesk.desktop.quick_dial import QuickDial
+    from tvdesk.desktop.settings_flow import SettingsFlow
+    from tvdesk.desktop.shutdown import Shutdown
+    from tvdesk.desktop.state import AppState
+    from tvdesk.ops import BackgroundRunner
+    from tvdesk.phone.dialer import Dialer
+    from tvdesk.ui.hotkey import GlobalHotkey
+    from tvdesk.ui.main_window import MainWindow
+    from tvdesk.ui.messages import MessageBus
+    from tvdesk.ui.tray import TrayController
 
 log = logging.getLogger("tvdesk.app")
+
+WARM_UP_DELAY_MS = 1500
 
 
 LINK_SCHEMES = ("tel:", "callto:")
@@ -26,15 +69,27 @@ class LinkArgumentsError(ValueError):
 def split_link(argv: list[str]) -> tuple[list[str], str | None]:
     """Take a `tel:`/`callto:` URI (what a desktop passes on a click) out of argv.
 
-    The link must come last: the options before it are the registered command's own,
-    while anything after it came out of the link itself (Windows splits `"%1"` on
-    quotes a web page can put in a link) and could redirect the token elsewhere.
+    Only a lone positional argument is a link: the first word that is neither an
+    option nor an option's value. After a command name, link-like words belong to the
+    command (`tvdesk url --ligar-para tel:+55...`). The link must come last: anything
+    after it came out of the link itself (Windows splits `"%1"` on quotes a web page
+    can put in a link) and could redirect the token elsewhere.
     """
-    for index, value in enumerate(argv):
-        if value.lower().startswith(LINK_SCHEMES):
-            if index != len(argv) - 1:
-                raise LinkArgumentsError(value)
-            return argv[:index], value
+    takes_value = top_level_value_options()
+    index = 0
+    while index < len(argv):
+        word = argv[index]
+        if word in takes_value:
+            index += 2
+            continue
+        if word.startswith("-"):
+            index += 1
+            continue
+        if not word.lower().startswith(LINK_SCHEMES):
+            return argv, None   # a command name (or a mistake argparse will explain)
+        if index != len(argv) - 1:
+            raise LinkArgumentsError(word)
+        return argv[:index], word
     return argv, None
 
 
@@ -65,15 +120,18 @@ def main(argv: list[str] | None = None) -> int:
     except LinkArgumentsError:
         print("tvdesk: " + _("a link must be the last argument; nothing may follow it"),
               file=sys.stderr)
-        return 2
+        return ExitCode.BAD_INPUT
     args = build_parser().parse_args(argv)
     args.link = link
     paths = resolve_paths(args.basedir)
     configure_logging(paths.log_file, debug=bool(args.debug))
     if args.command in HEADLESS_COMMANDS:
-        if link:
-            print("tvdesk: " + _("a link cannot be combined with a command"), file=sys.stderr)
-            return 2
+        if args.sandbox or args.minimized:
+            print("tvdesk: " + _(
+                "--sandbox and --minimized start the app; they do not apply to 'tvdesk "
+                "{command}'. To try the app without an account, run 'tvdesk --sandbox'; for a "
+                "sandbox server alone, 'tvdesk sandbox'.", command=args.command), file=sys.stderr)
+            return ExitCode.BAD_INPUT
         return run_headless(args)
     try:
         return run_desktop(args, paths)
@@ -81,10 +139,12 @@ def main(argv: list[str] | None = None) -> int:
         log.exception("tvdesk failed to start")
         print("tvdesk: " + _("could not start; details are in the log: {path}",
                              path=paths.log_file), file=sys.stderr)
-        return 1
+        return ExitCode.UNEXPECTED
 
 
-def run_desktop(args, paths) -> int:
+def run_desktop(args: argparse.Namespace, paths: AppPaths) -> int:
+    """Start-up, in phases: the display, the single instance, Qt, the account, then the
+    desktop (`build_desktop`), the instance server, and the event loop."""
     from tvdesk.ui.qt_environment import XCB_PACKAGES, choose_display, prepare_qt_environment
 
     display_note, missing_library = choose_display()
@@ -93,30 +153,24 @@ def run_desktop(args, paths) -> int:
             "the X11 display cannot be used because the system library {library} is missing. "
             "On Debian or Ubuntu: sudo apt install {packages}",
             library=missing_library, packages=XCB_PACKAGES), file=sys.stderr)
-        return 1
-    if display_note:
-        log.warning(display_note)
-        print("tvdesk: " + _("no display found: running without windows; use 'tvdesk dial' "
-                             "to call and 'tvdesk quit' to stop."), file=sys.stderr)
+        return ExitCode.UNEXPECTED
     for note in prepare_qt_environment(quiet=not args.debug):
         log.warning(note)
     from PySide6.QtCore import QCoreApplication, QSocketNotifier, Qt, QTimer, qInstallMessageHandler
 
     from tvdesk.core.account import resolve_account
     from tvdesk.core.token_store import TokenStore
-    from tvdesk.single_instance import InstanceLock, InstanceServer, forward_to_running_instance
+    from tvdesk.single_instance import InstanceLock, InstanceServer
     from tvdesk.ui.application import TvdeskApplication
 
     request = startup_request(args)
     lock = InstanceLock(paths.config_dir)
     if not lock.acquire():
-        reply = forward_to_running_instance(paths.instance_name, request)
-        if reply is None:
-            print("tvdesk: " + _("another tvdesk holds the lock but does not answer; "
-                                 "if it hangs, end it and start again."), file=sys.stderr)
-            return 6
-        log.info("tvdesk is already running: handed %s over to it", request["command"])
-        return 0
+        return hand_over_to_running_instance(paths, request)
+    if display_note:   # said only by the instance that will run without windows
+        log.warning(display_note)
+        print("tvdesk: " + _("no display found: running without windows; use 'tvdesk dial' "
+                             "to call and 'tvdesk quit' to stop."), file=sys.stderr)
     # Qt WebEngine is imported only when the first call opens; it requires this flag
     # before the application object exists.
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
@@ -127,39 +181,269 @@ def run_desktop(args, paths) -> int:
     _install_qt_translations(qapp)
     paths.ensure()
 
-    from tvdesk.ui.desktop_app import DesktopApp, report_unexpected_error
-
     token_store = TokenStore()
     account = resolve_account(paths, args.api_base, args.sandbox, token_store)
-    desktop = DesktopApp(qapp, paths, account, token_store)
-    server = InstanceServer(paths.instance_name, desktop.handle_instance_request, desktop)
+    desktop = build_desktop(qapp, paths, account, token_store)
+    server = InstanceServer(paths.instance_name, desktop.requests.handle, qapp)
     if not server.listen():
         log.warning("could not listen on the instance socket: later starts will not reach this one")
-    if (not args.minimized and not args.link) or not desktop.use_tray:
+    if (not args.minimized and not args.link) or desktop.tray is None:
         desktop.show_main_window()
     if request["command"] != "show":
-        QTimer.singleShot(0, lambda: desktop.handle_instance_request(request))
+        QTimer.singleShot(0, lambda: desktop.requests.handle(request, _log_reply))
     qapp.link_opened.connect(desktop.open_link)
 
-    def excepthook(kind, value, traceback) -> None:
+    def excepthook(kind: type[BaseException], value: BaseException, traceback: Any) -> None:
         log.error("unexpected error", exc_info=(kind, value, traceback))
         report_unexpected_error(desktop.main_window, str(paths.log_file))
 
     sys.excepthook = excepthook
-    _quit_on_signals(qapp, desktop.quit, QSocketNotifier)
+    _quit_on_signals(qapp, desktop.shutdown.quit, QSocketNotifier)
     log.info("tvdesk ready (%s)", "demo sandbox" if account.demo else account.api_base)
     code = qapp.exec()
     server.close()
-    desktop.account.close()
+    desktop.state.account.close()
     lock.release()
     return code
 
 
-def startup_request(args) -> dict:
+def hand_over_to_running_instance(paths: AppPaths, request: dict[str, Any]) -> int:
+    """Another tvdesk runs: give it this start's request and report how it went."""
+    from tvdesk.core.dialing import DialOutcome
+    from tvdesk.single_instance import forward_to_running_instance
+
+    reply = forward_to_running_instance(paths.instance_name, request,
+                                        answer_timeout_ms=DIAL_ANSWER_LIMIT_MS)
+    if reply is None:
+        print("tvdesk: " + _("another tvdesk holds the lock but does not answer; "
+                             "if it hangs, end it and start again."), file=sys.stderr)
+        return ExitCode.NOT_RUNNING
+    log.info("tvdesk is already running: handed %s over to it", request["command"])
+    outcome = DialOutcome.from_wire(reply) if request["command"] == "dial" else None
+    if outcome is not None and not outcome.started:
+        print(f"tvdesk: {outcome.message}", file=sys.stderr)
+        return outcome.exit_code
+    return ExitCode.OK
+
+
+def _log_reply(reply: dict[str, Any]) -> None:
+    log.info("start-up request answered: %s", "ok" if reply.get("ok") else "not done")
+
+
+def startup_request(args: argparse.Namespace) -> dict[str, Any]:
     """What a start asks of the running instance (or of itself, when it is the first)."""
     if args.link:
-        return {"command": "dial", "number": args.link, "source": "link"}
+        return {"command": "dial", "number": args.link, "source": DialSource.LINK.value}
     return {"command": "show"}
+
+
+# --- the desktop app, composed ---------------------------------------------------------
+
+@dataclass
+class Desktop:
+    """What `build_desktop` made, for the event loop and for tests. It builds nothing."""
+
+    state: AppState
+    messages: MessageBus
+    runner: BackgroundRunner
+    dialer: Dialer
+    main_window: MainWindow
+    tray: TrayController | None
+    notifier: Notifier
+    quick_dial: QuickDial
+    hidden: HiddenCalls
+    accounts: AccountFlow
+    settings_flow: SettingsFlow
+    help: HelpFlow
+    presenter: Presenter
+    hotkey: GlobalHotkey
+    requests: InstanceRequests
+    shutdown: Shutdown
+
+    def show_main_window(self) -> None:
+        self.main_window.show()
+        self.main_window.raise_()
+        self.main_window.activateWindow()
+
+    def open_link(self, url: str) -> None:
+        self.dialer.dial(DialRequest(number=url, source=DialSource.LINK))
+
+
+def build_desktop(qapp: QApplication, paths: AppPaths, account: Account, token_store: TokenStore,
+                  use_tray: bool | None = None,
+                  exit_app: Callable[[int], None] | None = None) -> Desktop:
+    """The composition root of the running app. Phases:
+
+    1. shared state: the message bus, the account with its settings and history, workers;
+    2. widgets: the main window and the tray (the tray appears at the end of this call);
+    3. controllers, each with one job: dialler, quick dial, background phones and
+       incoming calls, account flow, settings flow, help, presenter, instance requests,
+       shutdown;
+    4. wiring: signals between them, here and nowhere else;
+    5. after the event loop's first turn: clipboard, keyring notice, extension import,
+       hotkey, background phones and the web engine's warm-up.
+    """
+    from PySide6.QtCore import QTimer
+
+    from tvdesk.desktop.accounts import AccountFlow
+    from tvdesk.desktop.help import HelpFlow
+    from tvdesk.desktop.incoming import HiddenCalls
+    from tvdesk.desktop.instance_requests import InstanceRequests
+    from tvdesk.desktop.notifier import Notifier
+    from tvdesk.desktop.presenter import Presenter
+    from tvdesk.desktop.quick_dial import QuickDial
+    from tvdesk.desktop.settings_flow import SettingsFlow
+    from tvdesk.desktop.shutdown import Shutdown
+    from tvdesk.desktop.state import AppState
+    from tvdesk.ops import BackgroundRunner
+    from tvdesk.phone.dialer import Dialer
+    from tvdesk.ui.hotkey import GlobalHotkey
+    from tvdesk.ui.icons import app_icon
+    from tvdesk.ui.main_window import MainWindow
+    from tvdesk.ui.messages import MessageBus
+    from tvdesk.ui.tray import TrayController
+
+    # 1. shared state
+    messages = MessageBus(qapp)
+    state = AppState(paths, account, messages, qapp)
+    runner = BackgroundRunner(qapp)
+    # 2. widgets
+    tray_wanted = TrayController.available() if use_tray is None else use_tray
+    main_window = MainWindow()
+    main_window.restore_geometry_from(state.settings.main_window_geometry)
+    messages.question_parent = lambda: main_window if main_window.isVisible() else None
+    tray = TrayController(qapp) if tray_wanted else None
+    # Without a tray the main window is home: closing it quits (see _on_main_window_close).
+    qapp.setQuitOnLastWindowClosed(False)
+    # 3. controllers
+    dialer = Dialer(paths, state, runner, messages, app_icon, qapp)
+    dialer.embedded_panel = main_window.embedded_panel
+    notifier = Notifier(main_window, tray, qapp)
+    quick_dial = QuickDial(state, dialer, messages, qapp.clipboard(), qapp)
+    hidden = HiddenCalls(state, quick_dial, messages, qapp)
+    accounts = AccountFlow(state, token_store, runner, messages, main_window, qapp)
+    hotkey = GlobalHotkey(qapp)
+    settings_flow = SettingsFlow(state, accounts, hotkey, messages, main_window, qapp)
+    help_flow = HelpFlow(state, dialer, token_store, tray, messages, main_window, qapp)
+    presenter = Presenter(state, quick_dial, hidden, main_window, tray, qapp)
+    shutdown = Shutdown(state, dialer, hotkey, notifier, tray, runner,
+                        exit_app or qapp.exit, qapp)
+    requests = InstanceRequests(dialer, quick_dial, lambda: _show(main_window), shutdown.quit,
+                                qapp)
+    desktop = Desktop(state, messages, runner, dialer, main_window, tray, notifier, quick_dial,
+                      hidden, accounts, settings_flow, help_flow, presenter, hotkey, requests,
+                      shutdown)
+    # 4. wiring
+    _wire(desktop, qapp)
+    presenter.refresh()
+    if tray is not None:
+        tray.show()
+    # 5. everything the tray does not need to appear waits for the event loop's first turn
+    QTimer.singleShot(0, lambda: _after_start(desktop))
+    return desktop
+
+
+def _show(window: QWidget) -> None:
+    window.show()
+    window.raise_()
+    window.activateWindow()
+
+
+def _wire(desktop: Desktop, qapp: QApplication) -> None:
+    state, dialer, window = desktop.state, desktop.dialer, desktop.main_window
+    messages, quick_dial, presenter = desktop.messages, desktop.quick_dial, desktop.presenter
+    messages.told.connect(desktop.notifier.show)
+    messages.cleared.connect(desktop.notifier.clear)
+    # state -> everyone who shows it or runs on it
+    state.settings_changed.connect(presenter.refresh)
+    state.settings_changed.connect(dialer.sync_background_phones)
+    state.settings_changed.connect(quick_dial.clipboard_changed)  # the region may have changed
+    state.settings_changed.connect(desktop.settings_flow.apply_hotkey)
+    state.history_changed.connect(presenter.refresh)
+    state.account_changed.connect(lambda: _on_account_changed(desktop))
+    # calls
+    dialer.busy_changed.connect(window.set_busy)
+    dialer.call_started.connect(quick_dial.record_started)
+    dialer.background_phone_added.connect(desktop.hidden.watch)
+    dialer.call_bar_requested.connect(desktop.hidden.show_call_bar)
+    dialer.embedded_opened.connect(lambda _ramal: desktop.show_main_window())
+    window.embedded_panel.returned_to_idle.connect(
+        lambda ramal: messages.clear(call_topic(ramal)))
+    desktop.hidden.status_changed.connect(lambda _status: presenter.update_tray_status())
+    qapp.clipboard().dataChanged.connect(quick_dial.clipboard_changed)
+    desktop.hotkey.triggered.connect(lambda: quick_dial.dial_clipboard(DialSource.HOTKEY))
+    # the main window
+    window.call_requested.connect(lambda ramal, number: dialer.dial(
+        DialRequest(ramal=ramal, number=number or None)))
+    window.quick_dial_requested.connect(quick_dial.dial)
+    window.redial_requested.connect(quick_dial.redial_last)
+    window.clear_history_requested.connect(quick_dial.clear_history)
+    window.open_settings.connect(desktop.settings_flow.open_settings)
+    window.enter_token.connect(desktop.accounts.open_token_dialog)
+    window.import_extensions.connect(lambda: desktop.accounts.import_extensions())
+    window.show_about.connect(desktop.help.open_about)
+    window.close_requested.connect(lambda: _on_main_window_close(desktop))
+    # the tray
+    tray = desktop.tray
+    if tray is not None:
+        tray.dial_extension.connect(lambda ramal: dialer.dial(DialRequest(ramal=ramal)))
+        tray.dial_clipboard.connect(lambda: quick_dial.dial_clipboard(DialSource.CLIPBOARD))
+        tray.redial_last.connect(quick_dial.redial_last)
+        tray.quick_dial.connect(quick_dial.dial)
+        tray.clear_history.connect(quick_dial.clear_history)
+        tray.show_main.connect(desktop.show_main_window)
+        tray.open_settings.connect(desktop.settings_flow.open_settings)
+        tray.enter_token.connect(desktop.accounts.open_token_dialog)
+        tray.dnd_toggled.connect(desktop.settings_flow.set_do_not_disturb)
+        tray.show_about.connect(desktop.help.open_about)
+        tray.simulate_incoming.connect(lambda: desktop.help.simulate_incoming_call())
+        tray.show_call_bar.connect(desktop.hidden.show_call_bar)
+        tray.quit_requested.connect(desktop.shutdown.quit)
+        quick_dial.clipboard_target_changed.connect(tray.set_clipboard_target)
+
+
+def _after_start(desktop: Desktop) -> None:
+    from PySide6.QtCore import QTimer
+
+    if desktop.shutdown.quitting:
+        return
+    desktop.quick_dial.clipboard_changed()
+    problem = desktop.state.account.keyring_problem
+    if problem == "slow":
+        desktop.messages.error(_("The system keyring did not answer in time, so tvdesk started "
+                                 "in demo mode. Unlock the keyring and start tvdesk again, or "
+                                 "set TVDESK_TOKEN."))
+    elif problem == "unavailable":
+        # Quietly, in the window: on servers and fresh machines this is the norm.
+        desktop.main_window.show_status(KeyringUnavailableError().user_message(), False)
+    desktop.accounts.import_if_empty()
+    desktop.settings_flow.apply_hotkey()
+    desktop.dialer.sync_background_phones()
+    if desktop.state.settings.warm_engine:
+        QTimer.singleShot(WARM_UP_DELAY_MS, desktop.dialer.warm_up)
+
+
+def _on_account_changed(desktop: Desktop) -> None:
+    desktop.dialer.close_all()
+    desktop.dialer.stop_background_phones()
+    desktop.hidden.forget_all()
+
+
+def _on_main_window_close(desktop: Desktop) -> None:
+    desktop.state.settings.main_window_geometry = desktop.main_window.geometry_text()
+    desktop.state.save_settings()
+    if desktop.tray is None:
+        desktop.shutdown.quit()
+    else:
+        desktop.main_window.hide()
+
+
+def report_unexpected_error(parent: QWidget | None, log_file: str) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    QMessageBox.warning(parent, "tvdesk", _(
+        "Something unexpected went wrong. tvdesk keeps running; details are in the log: {path}",
+        path=log_file))
 
 
 def _qt_message_to_log(mode, context, message: str) -> None:

@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from tvdesk import __version__
 from tvdesk.core.account import explicit_api_base
+from tvdesk.core.dialing import CONFIRMATION_TIMEOUT, DialOutcome
 from tvdesk.core.errors import (
     InstanceUnreachableError,
     InvalidInputError,
     NoTokenError,
     TvdeskError,
 )
+from tvdesk.core.exit_codes import ExitCode
 from tvdesk.core.formatting import format_money
 from tvdesk.core.i18n import _
 from tvdesk.core.paths import AppPaths, resolve_paths
@@ -35,11 +37,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("tvdesk.cli")
 
-EXIT_OK = 0
-EXIT_UNEXPECTED = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
 HEADLESS_COMMANDS = ("url", "extensions", "dial", "quit", "token", "integrate", "sandbox")
+# How long `tvdesk dial` waits for the running app's answer: the person's confirmation,
+# then the API's answer (its own timeouts and retries stay well within the margin).
+DIAL_ANSWER_LIMIT_MS = (CONFIRMATION_TIMEOUT + 60) * 1000
 
 
 def _add_global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
@@ -57,6 +58,12 @@ def _ramal(value: str) -> str:
     if not is_valid_ramal(value):
         raise argparse.ArgumentTypeError(_("an extension has 3 or 4 digits"))
     return value
+
+
+def top_level_value_options() -> set[str]:
+    """The options before a command that take a value (`--basedir DIR`, ...)."""
+    return {option for action in build_parser()._actions   # argparse keeps no public list
+            if action.option_strings and action.nargs != 0 for option in action.option_strings}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -82,7 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--id-ramal", type=int, help=_("extension id"))
     url.add_argument("--ligar-para", metavar="NUMBER", help=_("number to dial at once"))
     url.add_argument("--fechar-fim", action="store_true", help=_("close when the call ends"))
-    url.add_argument("--tipo", choices=WEBPHONE_TYPES, default="floating")
+    url.add_argument("--tipo", choices=WEBPHONE_TYPES,
+                     help=_("webphone type (default: the 'tipo' setting)"))
 
     extensions = command("extensions", _("list the account's extensions"))
     extensions.add_argument("--json", action="store_true", help=_("print JSON"))
@@ -169,13 +177,15 @@ class Cli:
     # --- commands -----------------------------------------------------------------
 
     def cmd_url(self) -> int:
-        number = normalize(self.args.ligar_para).api_value if self.args.ligar_para else None
+        settings = SettingsStore(self.paths.settings_file).load()
+        number = normalize(self.args.ligar_para, settings.region).api_value \
+            if self.args.ligar_para else None
         with self.client() as client:
             url = client.webphone_url(ramal=self.args.ramal, id_ramal=self.args.id_ramal,
                                       ligar_para=number, fechar_fim=self.args.fechar_fim,
-                                      tipo=self.args.tipo)
+                                      tipo=self.args.tipo or settings.tipo.value)
         self.say(url)
-        return EXIT_OK
+        return ExitCode.OK
 
     def cmd_extensions(self) -> int:
         with self.client() as client:
@@ -189,35 +199,34 @@ class Cli:
             for extension in found:
                 ident = f"  (id {extension.id_ramal})" if extension.id_ramal is not None else ""
                 self.say(f"{extension.ramal}  {extension.label}{ident}".rstrip())
-        return EXIT_OK
+        return ExitCode.OK
 
     def cmd_dial(self) -> int:
+        """Hands the dial to the running app and waits for its outcome: the person's
+        answer to the confirmation (up to CONFIRMATION_TIMEOUT) and the API's answer,
+        never the end of the call. Prints the outcome; exits with its code."""
         confirmed = bool(self.args.yes)
         if self.args.clipboard:
             if self.args.number:
                 raise InvalidInputError(_("give a number or --clipboard, not both"))
             request = {"command": "dial-clipboard", "ramal": self.args.ramal,
                        "source": "cli", "confirmed": confirmed}
-            shown = _("the number on the clipboard")
         else:
             if not self.args.number:
                 raise InvalidInputError(_("give the number to call, or --clipboard"))
             target = normalize(self.args.number, SettingsStore(self.paths.settings_file).load().region)
             request = {"command": "dial", "ramal": self.args.ramal, "number": target.api_value,
                        "source": "cli", "confirmed": confirmed}
-            shown = target.display
         reply = self._send_starting_if_needed(request)
-        if not reply.get("ok"):
-            raise InvalidInputError(str(reply.get("error") or _("the app refused the call")),
-                                    exit_code=1)
-        if reply.get("asked"):
-            self.say(_("tvdesk asks you to confirm the call to {number}.", number=shown))
-        elif self.args.ramal:
-            self.say(_("Calling {number} from extension {ramal}…", number=shown,
-                       ramal=self.args.ramal))
-        else:
-            self.say(_("Calling {number}…", number=shown))
-        return EXIT_OK
+        outcome = DialOutcome.from_wire(reply)
+        if outcome is None:
+            log.warning("the running app gave no dial outcome: %s", reply.get("error"))
+            raise InvalidInputError(_("The running tvdesk did not say whether the call was "
+                                      "made; see its window."), exit_code=ExitCode.UNEXPECTED)
+        if not outcome.started:
+            raise InvalidInputError(outcome.message, exit_code=outcome.exit_code)
+        self.say(outcome.message)
+        return ExitCode.OK
 
     def cmd_quit(self) -> int:
         from tvdesk.single_instance import send_to_running_instance
@@ -225,13 +234,13 @@ class Cli:
         reply = send_to_running_instance(self.paths.instance_name, {"command": "quit"})
         self.say(_("tvdesk is quitting.") if reply and reply.get("ok")
                  else _("tvdesk is not running."))
-        return EXIT_OK
+        return ExitCode.OK
 
     def _send_starting_if_needed(self, request: dict[str, Any]) -> dict[str, Any]:
         from tvdesk.single_instance import send_to_running_instance
 
         name = self.paths.instance_name
-        reply = send_to_running_instance(name, request)
+        reply = send_to_running_instance(name, request, answer_timeout_ms=DIAL_ANSWER_LIMIT_MS)
         if reply is not None:
             return reply
         log.info("no running instance: starting one")
@@ -241,7 +250,8 @@ class Cli:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             time.sleep(0.2)
-            reply = send_to_running_instance(name, request, 1000)
+            reply = send_to_running_instance(name, request, 1000,
+                                             answer_timeout_ms=DIAL_ANSWER_LIMIT_MS)
             if reply is not None:
                 return reply
         raise InstanceUnreachableError()
@@ -262,7 +272,7 @@ class Cli:
             removed = self.tokens.clear()
             self.say(_("Access-Token removed from the keyring.") if removed
                      else _("No Access-Token was stored in the keyring."))
-            return EXIT_OK
+            return ExitCode.OK
         return self._token_status()
 
     def _token_set(self) -> int:
@@ -282,7 +292,7 @@ class Cli:
         self.tokens.set(token)
         self.say(_("Access-Token stored in the system keyring ({backend}).",
                    backend=self.tokens.backend_name()))
-        return EXIT_OK
+        return ExitCode.OK
 
     def _token_status(self) -> int:
         source = self.tokens.source()
@@ -295,7 +305,7 @@ class Cli:
             balance = client.balance()
         self.say(_("The API at {url} accepts the token (balance: {balance}).",
                    url=self.api_base(), balance=format_money(balance)))
-        return EXIT_OK
+        return ExitCode.OK
 
     def cmd_integrate(self) -> int:
         from tvdesk.integration import integration_for_platform
@@ -304,7 +314,7 @@ class Cli:
         report = getattr(integration, self.args.action)()
         for line in report.details:
             self.say(line)
-        return EXIT_OK if report.ok else EXIT_UNEXPECTED
+        return ExitCode.OK if report.ok else ExitCode.UNEXPECTED
 
     def cmd_sandbox(self) -> int:
         from tvdesk.sandbox.cli import main as sandbox_main
@@ -328,10 +338,10 @@ def run_headless(args: argparse.Namespace) -> int:
         print(f"tvdesk: {one_line}", file=sys.stderr, flush=True)
         return error.exit_code
     except KeyboardInterrupt:
-        return EXIT_INTERRUPTED
+        return ExitCode.INTERRUPTED
     except Exception:
         log.exception("unexpected error in 'tvdesk %s'", args.command)
         print("tvdesk: " + _("unexpected error; details are in the log: {path}",
                              path=cli.paths.log_file), file=sys.stderr, flush=True)
-        return EXIT_UNEXPECTED
+        return ExitCode.UNEXPECTED
 

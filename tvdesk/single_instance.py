@@ -26,9 +26,13 @@ COMMANDS = ("show", "dial", "dial-clipboard", "ping", "quit")
 LOCK_FILE_NAME = "instance.lock"
 
 
-def send_to_running_instance(name: str, request: dict[str, Any],
-                             timeout_ms: int = 3000) -> dict[str, Any] | None:
-    """The running instance's answer, or None when no instance listens."""
+def send_to_running_instance(name: str, request: dict[str, Any], timeout_ms: int = 3000,
+                             answer_timeout_ms: int | None = None) -> dict[str, Any] | None:
+    """The running instance's answer, or None when no instance listens.
+
+    `answer_timeout_ms` bounds the wait for the answer once the request is sent (a dial
+    is answered when the person has confirmed it and the API has answered).
+    """
     socket = QLocalSocket()
     socket.connectToServer(name)
     if not socket.waitForConnected(timeout_ms):
@@ -36,9 +40,11 @@ def send_to_running_instance(name: str, request: dict[str, Any],
     socket.write(json.dumps(request).encode("utf-8") + b"\n")
     if not socket.waitForBytesWritten(timeout_ms):
         return {"ok": False, "error": "no answer"}
+    deadline = time.monotonic() + (answer_timeout_ms or timeout_ms) / 1000
     answer = b""
     while not answer.endswith(b"\n") and len(answer) <= MAX_REQUEST_BYTES:
-        if not socket.bytesAvailable() and not socket.waitForReadyRead(timeout_ms):
+        left_ms = int((deadline - time.monotonic()) * 1000)
+        if not socket.bytesAvailable() and (left_ms <= 0 or not socket.waitForReadyRead(left_ms)):
             answer += bytes(socket.readAll().data())
             break
         answer += bytes(socket.readAll().data())
@@ -51,11 +57,12 @@ def send_to_running_instance(name: str, request: dict[str, Any],
 
 
 def forward_to_running_instance(name: str, request: dict[str, Any],
-                                wait_seconds: float = 15.0) -> dict[str, Any] | None:
+                                wait_seconds: float = 15.0,
+                                answer_timeout_ms: int | None = None) -> dict[str, Any] | None:
     """Send to the instance holding the lock, waiting while it is still starting up."""
     deadline = time.monotonic() + wait_seconds
     while True:
-        reply = send_to_running_instance(name, request, 2000)
+        reply = send_to_running_instance(name, request, 2000, answer_timeout_ms)
         if reply is not None or time.monotonic() >= deadline:
             return reply
         time.sleep(0.1)
@@ -76,10 +83,14 @@ class InstanceLock:
         self._lock.unlock()
 
 
-class InstanceServer(QObject):
-    """Serves requests from later starts; `handler(request) -> reply dict`."""
+Reply = Callable[[dict[str, Any]], None]
 
-    def __init__(self, name: str, handler: Callable[[dict[str, Any]], dict[str, Any]],
+
+class InstanceServer(QObject):
+    """Serves requests from later starts: `handler(request, reply)` calls `reply(dict)`
+    once, now or later (a dial answers when its outcome is known)."""
+
+    def __init__(self, name: str, handler: Callable[[dict[str, Any], Reply], None],
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.name = name
@@ -106,28 +117,45 @@ class InstanceServer(QObject):
                 if len(buf) > MAX_REQUEST_BYTES:
                     sock.abort()
                     return
-                if b"\n" in buf:
+                if b"\n" in buf and not sock.property("tvdesk-asked"):
+                    sock.setProperty("tvdesk-asked", True)
                     line = bytes(buf).split(b"\n", 1)[0]
-                    sock.write(json.dumps(self._answer(line)).encode("utf-8") + b"\n")
-                    sock.flush()
-                    sock.disconnectFromServer()
+                    self._answer(line, lambda reply, s=sock: self._send_reply(s, reply))
 
             socket.readyRead.connect(on_ready)
             socket.disconnected.connect(socket.deleteLater)
             if socket.bytesAvailable():  # data that arrived before readyRead was connected
                 on_ready()
 
-    def _answer(self, line: bytes) -> dict[str, Any]:
+    @staticmethod
+    def _send_reply(sock: QLocalSocket, reply: dict[str, Any]) -> None:
+        if not shiboken_alive(sock) or sock.state() != QLocalSocket.LocalSocketState.ConnectedState:
+            log.info("the asker left before its answer was ready")
+            return
+        sock.write(json.dumps(reply).encode("utf-8") + b"\n")
+        sock.flush()
+        sock.disconnectFromServer()
+
+    def _answer(self, line: bytes, reply: Reply) -> None:
         try:
             request = json.loads(line.decode("utf-8"))
         except (ValueError, UnicodeDecodeError):
-            return {"ok": False, "error": "bad request"}
+            reply({"ok": False, "error": "bad request"})
+            return
         if not isinstance(request, dict) or request.get("command") not in COMMANDS:
-            return {"ok": False, "error": "unknown command"}
+            reply({"ok": False, "error": "unknown command"})
+            return
         if request["command"] == "ping":
-            return {"ok": True}
+            reply({"ok": True})
+            return
         try:
-            return self._handler(request)
+            self._handler(request, reply)
         except Exception:
             log.exception("instance request failed")
-            return {"ok": False, "error": "internal error"}
+            reply({"ok": False, "error": "internal error"})
+
+
+def shiboken_alive(obj: QObject) -> bool:
+    from shiboken6 import isValid
+
+    return bool(isValid(obj))

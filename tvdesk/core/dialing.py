@@ -80,3 +80,21 @@ class DialOutcome:
         if not isinstance(message, str) or not isinstance(ramal, (str, type(None))):
             return None
         return cls(result, message, code, ramal)
+
+
+class ConfirmationAnswer(enum.Enum):
+    YES = "yes"
+    NO = "no"
+    NO_ANSWER = "no_answer"   # the question was withdrawn after CONFIRMATION_TIMEOUT
+
+
+CONFIRMATION_TIMEOUT = 120   # seconds a confirmation waits for the person before it is withdrawn
+
+
+# Status-line topics: a line about something that is over is taken back by its topic.
+NUMBER_TOPIC = "number"   # a refusal of the number typed in the main window
+
+
+def call_topic(ramal: str) -> str:
+    """The topic of an extension's call: cleared when that call is over."""
+    return f"call:{ramal}"

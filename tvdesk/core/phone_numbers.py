@@ -6,8 +6,12 @@ documents E.164 for `ligar_para`; internal extensions (3-4 digits) go as they ar
 Two ways in:
 * the whole text is a number (optionally a `tel:`/`callto:`/`sip:` URI): parsed
   strictly, so typos are refused with a precise reason;
-* the text is a sentence or a labelled number ("Cel: (11) 98765-4321"): the single
-  valid number in it is used; none, or two different ones, is refused.
+* the text is a sentence, a labelled number ("Cel: (11) 98765-4321") or a line of an
+  e-mail signature or web page ("Tel.: (48) 3283-0151 | Comercial"): the single valid
+  number in it is used; none, or two different ones, is refused.
+
+No shell ever sees the text: `;`, `|` and the like are read as the separators they are
+in signatures and web pages. Only the E.164 digits found leave this module.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from tvdesk.core.lazy_import import lazy_import
 
@@ -36,9 +41,19 @@ _LETTER = re.compile(r"[^\W\d_]")
 # A letter touching a digit ("9876A", "0800-FLOWERS"): a typo or a vanity number,
 # not a label such as "Cel:" in front of a number.
 _LETTER_IN_NUMBER = re.compile(r"[0-9][-.]?[^\W\d_]|[^\W\d_][-.]?[0-9]")
-# Shell syntax has no business in a phone number; refusing it (without quoting it)
-# keeps pasted commands out of messages and logs.
-_SHELL = re.compile(r"[`|\\;]|\$[({]|&&")
+# What sits around a number in signatures, web pages and chats, and what lists several
+# things on one line: stripped from both ends of the text; anywhere else it makes the
+# text a line to look for the number in. Not "(", ")", "+", "-", "/" or "." (part of
+# written numbers), nor "*" and "#" (keypad codes such as *21*..., never a number).
+_WRAPPING = (";|,:!?.\u2026"                                  # ; | , : ! ? . …
+             "\u2022\u00b7\u2027\u2219\u22c5\u25cf\u25e6\u25aa"  # • · ‧ ∙ ⋅ ● ◦ ▪
+             "\"'`\u00b4\u201c\u201d\u201e\u2018\u2019\u201a\u00ab\u00bb\u2039\u203a"  # quotes
+             "[]{}<>")
+_SEPARATOR = re.compile("[" + re.escape(_WRAPPING.replace(".", "")) + "]")
+_EDGES = _WRAPPING + "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace())
+# A second Brazilian number written without its area code, as signatures list them
+# after a full one: "(48) 3283-0151 / 3283-0152", "(11) 98765-4321 | 9 1234-5678".
+_LOCAL_NUMBER = re.compile(r"(?<![0-9-])(?:9 ?[0-9]{4}|[2-5][0-9]{3})-[0-9]{4}(?![0-9-])")
 # Brazilian numbers that are not phones but can parse as one ("119.876.543-21" is
 # a CPF, yet also (11) 98765-4321): blanked out before looking for numbers in text.
 _NOT_PHONES = re.compile(
@@ -80,24 +95,29 @@ def normalize(text: str, region: str = DEFAULT_REGION) -> DialTarget:
     _refuse_hidden_and_lookalike(text)
     region = (region or DEFAULT_REGION).upper()
 
+    text = text.lstrip(_EDGES)   # "• Tel: ...", "“4000”", "<tel:+55...>"
     uri = _SCHEME.match(text)
+    if uri and len(text[uri.end():].split()) > 1:
+        uri = None   # "Tel: (48) 3283-0151 | Comercial" is a label: a URI has no spaces
     if uri:
-        rest = text[uri.end():]
+        rest = text[uri.end():].strip()
         if uri.group(1).lower().startswith("sip") and "@" in rest:
             raise InvalidPhoneNumberError(_("'{text}' is a SIP address, not a phone number.",
                                             text=_shorten(text)))
-        text = rest.split(";")[0]  # URI parameters such as ;ext= or ;phone-context=
-    if _SHELL.search(text):
-        raise InvalidPhoneNumberError(_("The text has characters that are never part of a "
-                                        "phone number, such as ; | ` or $(. Copy just the number."))
-    text = " ".join(text.split()).rstrip(".,:!?")  # odd spaces, and the sentence's period
+        # RFC 3966 parameters (;ext=, ;phone-context=) follow the number; links may
+        # percent-encode it ("tel:+55%2048%203283%200151"), and that can hide anything.
+        text = unquote(rest.split(";")[0]).translate(_DASHES).translate(_HARMLESS_INVISIBLE)
+        _refuse_hidden_and_lookalike(text)
+    text = text.strip(_EDGES)   # "(48) 3283-0151;", "4000.", "(11) 98765-4321 |"
+    text = " ".join(text.split())   # odd spaces, tabs and line breaks
     if not text:
         raise InvalidPhoneNumberError(_("There is no number to call."))
     if not re.search(r"[0-9]", _NOT_PHONES.sub(" ", text)):  # e.g. only a CPF or a date
         raise InvalidPhoneNumberError(_("No valid phone number was found in '{text}'.",
                                         text=_shorten(text)))
-    # A URI holds only a number; so does text without letters or pictographs.
-    if uri or not (_LETTER.search(text) or any(unicodedata.category(ch) == "So" for ch in text)):
+    # A URI holds only a number; so does text without letters, pictographs or separators.
+    if uri or not (_LETTER.search(text) or _SEPARATOR.search(text)
+                   or any(unicodedata.category(ch) == "So" for ch in text)):
         return _whole_text(text, region)
     return _number_in_text(text, region)
 
@@ -121,12 +141,12 @@ def _whole_text(raw: str, region: str) -> DialTarget:
     if len(digits) < MIN_DIGITS:
         raise InvalidPhoneNumberError(_("'{text}' is too short to be a phone number.",
                                         text=_shorten(raw)))
-    found, covered = _find_numbers(raw, region)
+    found, rest = _find_numbers(raw, region)
     if len(found) > 1:
         raise _two_numbers(raw)
     if not _PLAIN.fullmatch(raw):  # "#11987654321", "11 98765*4321": keypad codes, not numbers
         raise InvalidPhoneNumberError(_("'{text}' is not a phone number.", text=_shorten(raw)))
-    if len(found) == 1 and covered == len(digits):  # the same number, maybe twice
+    if len(found) == 1 and not re.search(r"[0-9]", rest):  # the same number, maybe twice
         return _target(found[0], region)
     if len(digits) > 15:
         raise InvalidPhoneNumberError(_("'{text}' is too long to be a phone number.",
@@ -146,9 +166,9 @@ def _whole_text(raw: str, region: str) -> DialTarget:
 
 def _number_in_text(text: str, region: str) -> DialTarget:
     """A sentence or a labelled number: exactly one valid number must be in it."""
-    found, _covered = _find_numbers(_NOT_PHONES.sub(" ", text), region)
-    if len(found) > 1:
-        raise _two_numbers(text)
+    found, rest = _find_numbers(_NOT_PHONES.sub(" ", text), region)
+    if len(found) > 1 or (found and region == "BR" and _LOCAL_NUMBER.search(rest)):
+        raise _two_numbers(text)   # "(48) 3283-0151 | 3283-0152": which one?
     if found:
         return _target(found[0], region)
     if _LETTER_IN_NUMBER.search(text):  # "11 9876A-4321", "1-800-FLOWERS"
@@ -158,18 +178,18 @@ def _number_in_text(text: str, region: str) -> DialTarget:
                                     text=_shorten(text)))
 
 
-def _find_numbers(text: str, region: str) -> tuple[list[phonenumbers.PhoneNumber], int]:
-    """The different valid numbers in `text`, and how many digits they span."""
+def _find_numbers(text: str, region: str) -> tuple[list[phonenumbers.PhoneNumber], str]:
+    """The different valid numbers in `text`, and the text with them blanked out."""
     found: dict[str, phonenumbers.PhoneNumber] = {}
-    covered = 0
+    rest = text
     # VALID leniency skips dates, numbers glued to letters ("abc8005001234") and
     # numbers after a currency sign; it also reads Brazilian carrier codes (015 11 ...).
     for match in phonenumbers.PhoneNumberMatcher(text, region,
                                                  leniency=phonenumbers.Leniency.VALID):
         e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
         found.setdefault(e164, match.number)
-        covered += sum(ch.isdigit() for ch in match.raw_string)
-    return list(found.values()), covered
+        rest = rest[:match.start] + " " * (match.end - match.start) + rest[match.end:]
+    return list(found.values()), rest
 
 
 def _parse(raw: str, region: str) -> phonenumbers.PhoneNumber | None:

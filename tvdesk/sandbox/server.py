@@ -1,6 +1,7 @@
 """Sandbox HTTP server: a local stand-in for the TotalVoice API and its webphone page.
 
-Faithful to ``/work/shared/reference/totalvoice-api-facts.md``: the JSON envelope,
+Faithful to the TotalVoice API as documented (the team keeps its notes in
+``shared/reference/totalvoice-api-facts.md``, outside this repository): the JSON envelope,
 ``Access-Token`` authentication, ``GET /webphone``, ``GET /ramal/relatorio``,
 ``GET /ramal/{id}``, ``GET /saldo``, and signed, temporary webphone URLs served by
 the same server under ``/w3/``.
@@ -826,10 +827,6 @@ class SandboxServer:
         """A snapshot (copy) of the API requests received so far."""
         with self._lock:
             return list(self._requests)
-
-    def clear_requests(self) -> None:
-        with self._lock:
-            self._requests.clear()
 
     def start(self) -> SandboxServer:
         if self._httpd is not None:

@@ -28,13 +28,13 @@ from PySide6.QtWidgets import (
 from tvdesk.core.errors import InvalidPhoneNumberError
 from tvdesk.core.i18n import _
 from tvdesk.core.phone_numbers import DEFAULT_REGION, find_dialable, normalize
-from tvdesk.ui.call_states import state_label
+from tvdesk.phone.states import CallState, state_label
 from tvdesk.ui.dtmf_keypad import DTMF_DIGITS, DtmfKeypad
 
 # Where each control makes sense; everything else is disabled (all of it when disconnected).
-DIAL_STATES = frozenset({"conectado", "encerrada"})
-HANGUP_STATES = frozenset({"chamando", "conversando"})
-IN_CALL_STATES = frozenset({"conversando"})  # mute, keypad, transfer, record
+DIAL_STATES = frozenset({CallState.CONNECTED, CallState.ENDED})
+HANGUP_STATES = frozenset(state for state in CallState if state.in_call)
+IN_CALL_STATES = frozenset({CallState.TALKING})  # mute, keypad, transfer, record
 
 _ERROR_STYLE = "color: #b00020;"
 _OK_STYLE = "color: #2e7d32;"

@@ -17,12 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tvdesk.core.dialing import NUMBER_TOPIC
 from tvdesk.core.errors import InvalidPhoneNumberError
 from tvdesk.core.history import CallRecord
 from tvdesk.core.i18n import _
 from tvdesk.core.phone_numbers import normalize
 from tvdesk.core.settings import Favourite, Settings
-from tvdesk.ui.embedded_panel import EmbeddedPanel
+from tvdesk.phone.panel_host import EmbeddedPanel
 from tvdesk.ui.icons import app_icon
 from tvdesk.ui.quick_dial_text import favourite_text, recent_text
 
@@ -72,6 +73,7 @@ class MainWindow(QWidget):
         self.call_button.clicked.connect(self._request_call)
 
         self.status_label = QLabel(objectName="statusLabel", wordWrap=True)
+        self._status_topic = ""
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.recent_list = QListWidget(objectName="recentList")
@@ -201,9 +203,15 @@ class MainWindow(QWidget):
         item = self.extension_list.currentItem()
         return item.data(RAMAL_ROLE) if item is not None else None
 
-    def show_status(self, text: str, error: bool) -> None:
+    def show_status(self, text: str, error: bool, topic: str = "") -> None:
+        self._status_topic = topic
         self.status_label.setStyleSheet("color: #b00020;" if error else "")
         self.status_label.setText(text)
+
+    def clear_status(self, topic: str) -> None:
+        """Take back the status line when it is about something that is over."""
+        if topic and topic == self._status_topic:
+            self.show_status("", False)
 
     def set_busy(self, busy: bool) -> None:
         self.call_button.setEnabled(not busy and self.extension_list.count() > 0)
@@ -211,6 +219,7 @@ class MainWindow(QWidget):
     # --- person's actions ------------------------------------------------------------
 
     def _preview_number(self, text: str) -> None:
+        self.clear_status(NUMBER_TOPIC)   # an error about the number typed before is stale now
         if not text.strip():
             self.number_preview.clear()
             return
@@ -229,6 +238,8 @@ class MainWindow(QWidget):
             self.show_status(_("Pick an extension first."), error=True)
             return
         self.call_requested.emit(ramal, self.number_edit.text().strip())
+
+
 
     def closeEvent(self, event: QCloseEvent) -> None:
         event.ignore()

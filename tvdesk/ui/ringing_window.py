@@ -123,10 +123,6 @@ class RingingWindow(QWidget):
         self._decided = True
         self.close()
 
-    @property
-    def decided(self) -> bool:
-        return self._decided
-
     def _decide(self, signal: SignalInstance) -> None:
         if self._decided:
             return

@@ -19,7 +19,7 @@ from tvdesk.core.errors import KeyringUnavailableError, TvdeskError
 from tvdesk.core.i18n import _
 from tvdesk.core.settings import KNOWN_API_BASES
 from tvdesk.core.token_store import TokenStore
-from tvdesk.ui.background import BackgroundRunner
+from tvdesk.ops import BackgroundRunner
 
 
 def api_base_combo(current: str) -> QComboBox:

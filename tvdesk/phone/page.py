@@ -139,9 +139,7 @@ class _PopupCatcher(QWebEnginePage):
 
 
 class WebphonePage(QWebEnginePage):
-    call_event = Signal(object)        # WebphoneEvent
-    call_state_changed = Signal(str)   # conectado / chamando / conversando / encerrada / ...
-    call_error = Signal(str)           # status_erro text
+    call_event = Signal(object)        # WebphoneEvent, interpreted by its PhoneSession
     microphone_granted = Signal(str)   # origin
 
     def __init__(self, profile: QWebEngineProfile, webphone_url: QUrl,
@@ -241,7 +239,3 @@ class WebphonePage(QWebEnginePage):
     def _on_event(self, event: WebphoneEvent) -> None:
         log.debug("webphone event %s %s", event.name, event.call_state or "")
         self.call_event.emit(event)
-        if event.call_state:
-            self.call_state_changed.emit(event.call_state)
-        elif event.name == "status_erro":
-            self.call_error.emit(str(event.fields.get("status_erro", "")))

@@ -1,4 +1,8 @@
-"""A window showing one webphone: title with extension, number and call state."""
+"""The floating host: a window showing one webphone, titled with extension, number and state.
+
+The page's events go to its PhoneSession like every other host's; the window only
+shows what the session says and closes when the session asks for it.
+"""
 
 from __future__ import annotations
 
@@ -12,15 +16,16 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from tvdesk.core.i18n import _
-from tvdesk.ui.call_states import ACTIVE_STATES, state_label
-from tvdesk.ui.webphone_page import WebphonePage
+from tvdesk.phone.page import WebphonePage
+from tvdesk.phone.session import PhoneSession
+from tvdesk.phone.states import state_label
 
 log = logging.getLogger("tvdesk.phone")
 
 
 
 class PhoneWindow(QWidget):
-    """Closes itself at the end of the call when `fechar_fim` was asked for."""
+    """Closes itself when its session asks (end of call with `fechar_fim`, or the page)."""
 
     closed = Signal(str)           # ramal
     geometry_changed = Signal(str)  # base64 geometry, saved by the owner
@@ -33,13 +38,13 @@ class PhoneWindow(QWidget):
         self.ramal = ramal
         self.number_display = number_display
         self.fechar_fim = fechar_fim
-        self.call_state = ""
         self.setObjectName("phoneWindow")
         if icon is not None:
             self.setWindowIcon(icon)
         self.view = QWebEngineView(self)
         self.page = WebphonePage(profile, QUrl(url), open_external, self.view)
         self.view.setPage(self.page)
+        self.session = PhoneSession(self.page, ramal, self, close_at_end=fechar_fim)
         self.crash_banner = QWidget(self, objectName="crashBanner")
         banner_layout = QHBoxLayout(self.crash_banner)
         self.crash_label = QLabel(_("The webphone stopped working."), wordWrap=True)
@@ -52,9 +57,10 @@ class PhoneWindow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.crash_banner)
         layout.addWidget(self.view)
-        self.page.windowCloseRequested.connect(self._on_page_close_requested)
+        self.page.windowCloseRequested.connect(self.session.page_closed_itself)
         self.page.renderProcessTerminated.connect(self._on_renderer_gone)
-        self.page.call_state_changed.connect(self._on_call_state)
+        self.session.state_changed.connect(lambda _state: self._update_title())
+        self.session.view_close_requested.connect(self.close)
         self.page.titleChanged.connect(lambda _title: self._update_title())
         self._update_title()
         if not geometry or not self.restoreGeometry(QByteArray.fromBase64(geometry.encode())):
@@ -62,35 +68,29 @@ class PhoneWindow(QWidget):
         self.page.start()
 
     def in_call(self) -> bool:
-        return self.call_state in ACTIVE_STATES
+        return self.session.in_call()
+
+    def present(self) -> None:
+        self.show()
+        self.raise_()
+        self.activateWindow()
 
     def _update_title(self) -> None:
         parts = [_("Extension {ramal}", ramal=self.ramal)]
         if self.number_display:
             parts.append(f"→ {self.number_display}")
         title = " ".join(parts)
-        if self.call_state:
-            title += f" · {state_label(self.call_state)}"
+        if self.session.state is not None:
+            title += f" · {state_label(self.session.state)}"
         self.setWindowTitle(f"{title} — tvdesk")
-
-    def _on_call_state(self, state: str) -> None:
-        self.call_state = state
-        self._update_title()
-        if state == "encerrada" and self.fechar_fim:
-            log.info("call on %s ended: closing its window", self.ramal)
-            self.close()
 
     def _on_renderer_gone(self, status, exit_code: int) -> None:
         # The window stays closable; the call is lost, so offer a fresh webphone.
         log.warning("webphone renderer of %s ended (%s, %s)", self.ramal,
                     getattr(status, "name", status), exit_code)
-        self.call_state = ""
+        self.session.page_lost()
         self.crash_banner.setVisible(True)
         self._update_title()
-
-    def _on_page_close_requested(self) -> None:
-        log.info("webphone page on %s asked to close its window", self.ramal)
-        self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.geometry_changed.emit(bytes(self.saveGeometry().toBase64().data()).decode())

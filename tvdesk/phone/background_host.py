@@ -16,8 +16,9 @@ from urllib.parse import parse_qs, urlsplit
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal
 
 from tvdesk.core.errors import TvdeskError
-from tvdesk.ui.phone_session import IN_CALL, PhoneSession
-from tvdesk.ui.webphone_page import WebphonePage
+from tvdesk.phone.page import WebphonePage
+from tvdesk.phone.session import PhoneSession
+from tvdesk.phone.states import CallState, ConnectionState
 
 log = logging.getLogger("tvdesk.hidden")
 
@@ -54,7 +55,7 @@ class BackgroundPhone(QObject):
         self._profile_provider = profile_provider
         self._open_external = open_external
         self.session: PhoneSession | None = None
-        self.connection = "disconnected"
+        self.connection = ConnectionState.DISCONNECTED
         self.last_error = ""
         self._failures = 0
         self._stopped = True
@@ -81,7 +82,7 @@ class BackgroundPhone(QObject):
         for timer in (self._retry_timer, self._refresh_timer, self._connect_timeout):
             timer.stop()
         self._drop_page()
-        self._set_connection("disconnected")
+        self._set_connection(ConnectionState.DISCONNECTED)
 
     def set_online(self, online: bool) -> None:
         """The person's choice: offline disconnects and stays so; online connects again."""
@@ -97,12 +98,12 @@ class BackgroundPhone(QObject):
             self.session.disconnect()
 
     def in_call(self) -> bool:
-        return self.session is not None and self.session.state in IN_CALL
+        return self.session is not None and self.session.in_call()
 
     def _connect(self) -> None:
         if self._stopped:
             return
-        self._set_connection("connecting")
+        self._set_connection(ConnectionState.CONNECTING)
         self._fetch_url(self._on_url, self._on_fetch_failed)
 
     def _on_url(self, url: str) -> None:
@@ -114,7 +115,7 @@ class BackgroundPhone(QObject):
         session = PhoneSession(page, self.ramal, self)
         session.state_changed.connect(self._on_state)
         session.error.connect(self._on_page_error)
-        page.renderProcessTerminated.connect(lambda *_args: self._lost("renderer ended"))
+        page.renderProcessTerminated.connect(lambda *_args: self._on_renderer_gone())
         page.loadFinished.connect(lambda ok: ok or self._lost("host page did not load"))
         self.session = session
         self._refresh_due = False
@@ -125,27 +126,32 @@ class BackgroundPhone(QObject):
 
     def _on_fetch_failed(self, error: TvdeskError) -> None:
         self.last_error = error.user_message()
-        self._set_connection("error")
+        self._set_connection(ConnectionState.ERROR)
         self._retry_later()
 
     def _on_state(self, state: str) -> None:
-        if state == "conectado":
+        if state == CallState.CONNECTED:
             self._connect_timeout.stop()
             self._failures = 0
-            self._set_connection("connected")
+            self._set_connection(ConnectionState.CONNECTED)
             if self._refresh_due:
                 self._refresh()
-        elif state == "desconectado":
+        elif state == CallState.DISCONNECTED:
             if self._offline:
-                self._set_connection("disconnected")   # asked for: no reconnecting
+                self._set_connection(ConnectionState.DISCONNECTED)   # asked for: no reconnecting
             else:
                 self._lost("the webphone disconnected")
-        elif state == "encerrada" and self._refresh_due:
+        elif state == CallState.ENDED and self._refresh_due:
             QTimer.singleShot(500, self._refresh)
+
+    def _on_renderer_gone(self) -> None:
+        if self.session is not None:
+            self.session.page_lost()
+        self._lost("renderer ended")
 
     def _on_page_error(self, text: str) -> None:
         self.last_error = text
-        if self.connection != "connected":
+        if self.connection != ConnectionState.CONNECTED:
             # Before it ever connected, an error (microphone, invalid link) is final for
             # this page: start over with a fresh one.
             self._lost("error before connecting")
@@ -156,7 +162,8 @@ class BackgroundPhone(QObject):
         log.info("hidden webphone of %s lost (%s)", self.ramal, why)
         self._connect_timeout.stop()
         self._drop_page()
-        self._set_connection("error" if self.last_error else "disconnected")
+        self._set_connection(ConnectionState.ERROR if self.last_error
+                             else ConnectionState.DISCONNECTED)
         self._retry_later()
 
     def _retry_later(self) -> None:
@@ -192,8 +199,8 @@ class BackgroundPhone(QObject):
             page.deleteLater()
             self.session = None
 
-    def _set_connection(self, state: str) -> None:
-        if state == "connected":
+    def _set_connection(self, state: ConnectionState) -> None:
+        if state == ConnectionState.CONNECTED:
             self.last_error = ""
         if state != self.connection:
             log.info("hidden webphone of %s: %s", self.ramal, state)

@@ -1,0 +1,46 @@
+"""Keeps the main window and the tray menu in step with the account, settings,
+history, clipboard and the background phones' state."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+
+from tvdesk.desktop.incoming import HiddenCalls
+from tvdesk.desktop.quick_dial import QuickDial
+from tvdesk.desktop.state import AppState
+from tvdesk.phone.states import ConnectionState
+from tvdesk.ui.main_window import MainWindow
+from tvdesk.ui.tray import TrayController
+
+
+class Presenter(QObject):
+    def __init__(self, state: AppState, quick_dial: QuickDial, hidden: HiddenCalls,
+                 main_window: MainWindow, tray: TrayController | None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._state = state
+        self._quick_dial = quick_dial
+        self._hidden = hidden
+        self._main_window = main_window
+        self._tray = tray
+
+    def refresh(self) -> None:
+        state = self._state
+        has_token = bool(state.account.token)
+        recent = state.history.entries()
+        self._main_window.apply(state.settings, state.account.demo, has_token)
+        self._main_window.show_quick_dial(state.settings.favourites, recent,
+                                          state.settings.region)
+        if self._tray is not None:
+            self._tray.rebuild(state.settings, state.account.demo, has_token, recent=recent,
+                               clipboard=self._quick_dial.clipboard_target)
+        self.update_tray_status()
+
+    def update_tray_status(self) -> None:
+        if self._tray is None:
+            return
+        status = self._hidden.status()
+        if self._state.settings.do_not_disturb and status not in (ConnectionState.IDLE,
+                                                                  ConnectionState.IN_CALL):
+            status = ConnectionState.DND
+        self._tray.set_status(status.value)
