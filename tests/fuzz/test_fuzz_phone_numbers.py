@@ -174,3 +174,57 @@ def test_valid_brazilian_numbers_normalise_to_one_e164(number, format_index):
     assert target.api_value == expected, (text, target)
     assert not target.is_extension and target.region_code == "BR"
     assert find_dialable(text) == target
+
+
+# --- one number among the punctuation of signatures, web pages and vCards -------------
+
+# What may touch the number directly: punctuation only (a letter glued to digits, as in
+# "abc11987654321", is refused on purpose).
+GLUE = ";|,:!?.\u2026\u2022\u00b7\"'`\u201c\u201d\u2018\u2019\u00ab\u00bb[]{}<>"
+# What stands apart from the number, with spaces or line breaks between.
+WORDS = ["Tel.:", "Fone:", "Cel.", "Cel/WhatsApp:", "WhatsApp", "Comercial", "(WhatsApp)",
+         "Ramal 2034", "ramal: 12", "|", ";", "\u2022", "\u00b7", "/", ",", "\u2013", "\u2014",
+         "Seg. a Sex., 8h\u201318h", "Florian\u00f3polis/SC", "ana@empresa.com.br",
+         "www.empresa.com.br", "CEP 88015-100", "CNPJ 12.345.678/0001-90", "26/11/2026",
+         "TEL;TYPE=CELL:", "Atenciosamente,", "--", "\u00a9 2026 Empresa Ltda."]
+SPACES = [" ", "  ", "\t", "\n", "\r\n", " | ", " \u2022 ", "; "]
+
+glue = st.text(alphabet=GLUE, max_size=3)
+words = st.lists(st.sampled_from(WORDS), max_size=4)
+spaces = st.sampled_from(SPACES)
+
+
+def _surround(number: str, before: list[str], after: list[str], glue_before: str,
+              glue_after: str, space: str) -> str:
+    return (space.join(before) + space + glue_before + number + glue_after + space
+            + space.join(after))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(brazilian_numbers, st.sampled_from(range(len(FORMATS))), words, words, glue, glue, spaces)
+def test_one_number_among_separators_is_found(number, format_index, before, after,
+                                              glue_before, glue_after, space):
+    ddd, subscriber = number
+    text = _surround(FORMATS[format_index](ddd, subscriber), before, after, glue_before,
+                     glue_after, space)
+    target = normalize(text)
+    assert target.api_value == f"+55{ddd}{subscriber}", (text, target)
+    assert find_dialable(text) == target
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(brazilian_numbers, brazilian_numbers, st.sampled_from(range(len(FORMATS))),
+       st.sampled_from([" | ", "|", "; ", ";", " \u2022 ", " \u00b7 ", " / ", ", ", " ou ",
+                        " \u2013 ", "\n|\n", ";\n", " e ", " \u2014 "]), glue, glue)
+def test_two_different_numbers_are_refused_whatever_separates_them(first, second, format_index,
+                                                                    between, glue_before,
+                                                                    glue_after):
+    # (Only spaces between two numbers can run them into one too-long number: refused
+    # too, but as too long; that is the strict whole-text path's business, above.)
+    text = (glue_before + FORMATS[format_index](*first) + between
+            + FORMATS[format_index](*second) + glue_after)
+    if first == second:
+        assert normalize(text).api_value == f"+55{first[0]}{first[1]}", text
+        return
+    with pytest.raises(InvalidPhoneNumberError, match="more than one phone number"):
+        normalize(text)

@@ -97,8 +97,11 @@ def normalize(text: str, region: str = DEFAULT_REGION) -> DialTarget:
 
     text = text.lstrip(_EDGES)   # "• Tel: ...", "“4000”", "<tel:+55...>"
     uri = _SCHEME.match(text)
-    if uri and len(text[uri.end():].split()) > 1:
-        uri = None   # "Tel: (48) 3283-0151 | Comercial" is a label: a URI has no spaces
+    if uri and (len(text[uri.end():].split()) > 1
+                or _SEPARATOR.search(text[uri.end():].split(";")[0])):
+        # "Tel: (48) 3283-0151 | Comercial" is a label and "tel:...|tel:..." a list: a
+        # URI's number has no spaces or separators (RFC 3966 percent-encodes them).
+        uri = None
     if uri:
         rest = text[uri.end():].strip()
         if uri.group(1).lower().startswith("sip") and "@" in rest:

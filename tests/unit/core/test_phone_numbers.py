@@ -262,16 +262,152 @@ def test_real_world_junk_is_refused(text, words):
     assert message.isprintable() and len(message) < 200
 
 
-@pytest.mark.parametrize("text", [
-    "4000; rm -rf /", "$(reboot)", "`reboot`", "4000 | sh", "4000 && reboot",
-    "${IFS}4000", "tel:4000`id`", "11987654321\\",
+# --- separators: signatures, web pages, chats and vCards ----------------------------
+# No shell ever sees the text, so ";" and "|" are the separators they are on the page.
+
+@pytest.mark.parametrize("text, expected", [
+    # one number with a separator after or around it
+    ("Tel.: (48) 3283-0151;", FLORIANOPOLIS),
+    ("(48) 3283-0151;", FLORIANOPOLIS),
+    ("(48) 3283-0151 ; ", FLORIANOPOLIS),
+    ("(11) 98765-4321 | Comercial", SAO_PAULO),
+    ("(11) 98765-4321|Comercial", SAO_PAULO),
+    ("| (11) 98765-4321 |", SAO_PAULO),
+    ("Comercial | (11) 98765-4321", SAO_PAULO),
+    ("(48) 3283-0151 • Florianópolis/SC", FLORIANOPOLIS),
+    ("• (48) 3283-0151", FLORIANOPOLIS),
+    ("Fone: (48) 3283-0151 · Seg. a Sex., 8h–18h", FLORIANOPOLIS),
+    ("(48) 3283-0151 – Ramal 2034", FLORIANOPOLIS),
+    ("(48) 3283-0151 — Florianópolis/SC", FLORIANOPOLIS),
+    ("(48) 3283-0151\t|\tFlorianópolis", FLORIANOPOLIS),
+    ("(48) 3283-0151, Florianópolis", FLORIANOPOLIS),
+    ("Tel./Fax: (48) 3283-0151", FLORIANOPOLIS),
+    ("Fone/Fax: (48) 3283-0151 Ramal 2034", FLORIANOPOLIS),
+    ("Cel.: +55 (11) 98765-4321 (WhatsApp)", SAO_PAULO),
+    ("WhatsApp: (11) 98765-4321 • Seg. a Sex.", SAO_PAULO),
+    ("+55 (48) 3283-0151 [Comercial]", FLORIANOPOLIS),
+    ("...(48) 3283-0151...", FLORIANOPOLIS),
+    ("14:30 (48) 3283-0151", FLORIANOPOLIS),
+    # brackets and quotes from chats, Markdown and word processors
+    ('"(48) 3283-0151"', FLORIANOPOLIS),
+    ("'(48) 3283-0151'", FLORIANOPOLIS),
+    ("“(48) 3283-0151”", FLORIANOPOLIS),
+    ("«(48) 3283-0151»", FLORIANOPOLIS),
+    ("[(48) 3283-0151]", FLORIANOPOLIS),
+    ("{(48) 3283-0151}", FLORIANOPOLIS),
+    ("`(11) 98765-4321`", SAO_PAULO),
+    ("<tel:+554832830151>", FLORIANOPOLIS),
+    ("Tel.: (48) 3283-0151 <tel:+554832830151>", FLORIANOPOLIS),  # Outlook's plain text
+    ("tel:+554832830151|tel:+554832830151", FLORIANOPOLIS),
+    # the same number twice is still one number
+    ("(11) 98765-4321 | (11) 98765-4321", SAO_PAULO),
+    ("(11)98765-4321|(11)98765-4321", SAO_PAULO),
+    ("Tel.: (48) 3283-0151; Tel.: (48) 3283-0151", FLORIANOPOLIS),
+    # "Tel:" is a label here, not a tel: URI
+    ("Tel: (48) 3283-0151 Comercial", FLORIANOPOLIS),
+    ("TEL: (48) 3283-0151 | Comercial", FLORIANOPOLIS),
+    # e-mail signatures, several lines and one number
+    ("Fulano de Tal\nGerente Comercial | Empresa Ltda.\nTel.: (48) 3283-0151 | www.empresa.com.br\n",
+     FLORIANOPOLIS),
+    ("Ana Souza\r\nAnalista de Suporte\r\nEmpresa Ltda. – Florianópolis/SC\r\n"
+     "Cel./WhatsApp: +55 (11) 98765-4321\r\nana@empresa.com.br", SAO_PAULO),
+    ("--\nAna Souza | Comercial\nT: (48) 3283-0151 | E: ana@empresa.com.br\n"
+     "Av. Beira-Mar Norte, 2500 – Sala 301 – CEP 88015-100", FLORIANOPOLIS),
+    ("Contato: Ana Souza · Cel/WhatsApp: (11) 98765-4321 · ana@empresa.com.br", SAO_PAULO),
+    ("Atenciosamente,\n\nAna Souza\nTel.: (48) 3283-0151;\nEnviado do meu iPhone", FLORIANOPOLIS),
+    # a web-page footer
+    ("© 2026 Empresa Ltda. • CNPJ 12.345.678/0001-90 • Rua Felipe Schmidt, 515 – "
+     "Centro, Florianópolis/SC • CEP 88010-001 • Tel.: (48) 3283-0151", FLORIANOPOLIS),
+    ("Atendimento: (48) 3283-0151 | Seg. a Sex. das 8h às 18h | Política de Privacidade",
+     FLORIANOPOLIS),
+    # vCard lines
+    ("TEL;TYPE=CELL:+55 11 98765-4321", SAO_PAULO),
+    ("TEL;TYPE=work,voice;VALUE=uri:tel:+55-48-3283-0151", FLORIANOPOLIS),
+    ("item1.TEL;type=CELL:(11) 98765-4321", SAO_PAULO),
+    # tel: links: RFC 3966 parameters after ";", percent-encoded spaces
+    ("tel:+55-48-3283-0151;phone-context=example.com", FLORIANOPOLIS),
+    ("tel:4832830151;phone-context=+55", FLORIANOPOLIS),
+    ("tel:+55-48-3283-0151;ext=2034", FLORIANOPOLIS),
+    ("tel:+55%2048%203283%200151", FLORIANOPOLIS),
+    ("tel:%2B5548%2032830151", FLORIANOPOLIS),
+    # shell-looking characters do nothing here: the number beside them is the number
+    ("(11) 98765-4321; rm -rf /", SAO_PAULO),
 ])
-def test_shell_syntax_is_refused_and_never_echoed(text):
+def test_a_number_between_separators_is_found(text, expected):
+    target = normalize(text)
+    assert (target.api_value, target.display) == expected
+    assert find_dialable(text) == target
+
+
+@pytest.mark.parametrize("text, digits", [
+    ("4000;", "4000"), ("'4000'", "4000"), (":4000", "4000"), ("“4000”", "4000"),
+    ("tel:4000;phone-context=pbx.example.com", "4000"),
+])
+def test_an_extension_between_separators(text, digits):
+    assert normalize(text) == DialTarget(digits, digits, is_extension=True)
+
+
+@pytest.mark.parametrize("text, words", [
+    # two different numbers, however they are separated
+    ("Tel.: (48) 3283-0151 | Cel.: (11) 98765-4321", "more than one phone number"),
+    ("Tel: 48 3283-0151 · Cel: 11 98765-4321", "more than one phone number"),
+    ("(11) 98765-4321; (11) 91234-5678", "more than one phone number"),
+    ("tel:+5511987654321|tel:+5511912345678", "more than one phone number"),
+    ("tel:+5511987654321,+5511912345678", "more than one phone number"),
+    ("(11) 98765-4321 | (11) 91234-5678", "more than one phone number"),
+    ("(11) 98765-4321 • (11) 91234-5678", "more than one phone number"),
+    ("(11) 98765-4321 — (11) 91234-5678", "more than one phone number"),
+    ("Tel: (48) 3283-0151 ou (11) 98765-4321", "more than one phone number"),
+    ("Tel.: (48) 3283-0151;\nCel.: (11) 98765-4321;", "more than one phone number"),
+    ("TEL;TYPE=WORK:+55 48 3283-0151\nTEL;TYPE=CELL:+55 11 98765-4321", "more than one phone number"),
+    # a second number written without its area code, as signatures list them
+    ("Tel.: (48) 3283-0151 / 3283-0152", "more than one phone number"),
+    ("(48) 3283-0151 | 3283-0152", "more than one phone number"),
+    ("(11) 98765-4321; 9 1234-5678", "more than one phone number"),
+    # no number, or not a number, whatever the separators
+    ("; ;", "no number"),
+    ("tel:;phone-context=+55", "no number"),
+    ("4000 | 4001", "No valid phone number"),
+    ("11 98765;4321", "No valid phone number"),
+    ("(48) 3283-015;", "not a valid phone number"),
+    ("#11987654321;", "is not a phone number"),
+    ("11 98765*4321 |", "is not a phone number"),
+    ("1-800-FLOWERS;", "has letters"),
+    ("(11) 9876A-4321 |", "has letters"),
+    ("tel:+55%2011%209876A-4321", "has letters"),
+    ("tel:+55-11-CALL-NOW;ext=1", "has letters"),
+    ("(11) 98765-4321;\u202e", "hidden control characters"),
+    ("tel:+554832830151%E2%80%AE", "hidden control characters"),  # encoded right-to-left override
+    ("tel:+55%00", "hidden control characters"),
+    ("٤٠٠٠;", "only look like 0-9"),
+    ("1234567890123456;", "too long"),
+])
+def test_separators_do_not_hide_what_is_wrong(text, words):
     with pytest.raises(InvalidPhoneNumberError) as caught:
         normalize(text)
     message = caught.value.user_message()
-    assert "never part of a phone number" in message
-    assert text not in message and "reboot" not in message and "rm -rf" not in message
+    assert words in message
+    assert message.isprintable() and len(message) < 200
+
+
+@pytest.mark.parametrize("text, words", [
+    ("4000; rm -rf /", "No valid phone number"),
+    ("$(reboot)", "No valid phone number"),
+    ("`reboot`", "No valid phone number"),
+    ("4000 | sh", "No valid phone number"),
+    ("4000 && reboot", "No valid phone number"),
+    ("${IFS}4000", "No valid phone number"),
+    ("tel:4000`id`", "No valid phone number"),
+    ("11987654321\\", "is not a phone number"),
+])
+def test_shell_looking_text_without_a_number_is_refused_as_such(text, words):
+    # Refused because there is no number in it, not for its ";", "|" or "$(": no shell
+    # ever sees this text, and only the E.164 digits of a number found leave normalize().
+    with pytest.raises(InvalidPhoneNumberError) as caught:
+        normalize(text)
+    message = caught.value.user_message()
+    assert words in message
+    assert message.isprintable() and len(message) < 200
 
 
 def test_a_long_text_is_refused_quickly():
