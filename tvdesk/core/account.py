@@ -6,7 +6,7 @@ import logging
 import os
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tvdesk.core.errors import NoTokenError
 from tvdesk.core.paths import AppPaths
@@ -15,6 +15,7 @@ from tvdesk.core.token_store import TokenStore
 
 if TYPE_CHECKING:
     from tvdesk.core.api import TotalVoiceClient
+    from tvdesk.sandbox.server import SandboxServer
 
 log = logging.getLogger("tvdesk.account")
 
@@ -29,9 +30,9 @@ class Account:
     token: str | None
     demo: bool
     settings_store: SettingsStore
-    sandbox: Any = None  # a running SandboxServer in demo mode
+    sandbox: SandboxServer | None = None  # running in demo mode
     keyring_problem: str | None = None   # "slow" / "unavailable": why the demo was chosen
-    _client: Any = field(default=None, repr=False, compare=False)
+    _client: TotalVoiceClient | None = field(default=None, repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def client(self) -> TotalVoiceClient:

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from requests.__version__ import __version__ as requests_version
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -25,7 +26,7 @@ from tvdesk.core.settings import DOCUMENTED_API_BASE, WEBPHONE_TYPES, Extension,
 
 log = logging.getLogger("tvdesk.api")
 
-USER_AGENT = f"tvdesk/{__version__} (+https://github.com/tvdesk; python-requests/{requests.__version__})"
+USER_AGENT = f"tvdesk/{__version__} (+https://github.com/tvdesk; python-requests/{requests_version})"
 DEFAULT_TIMEOUT = (5.0, 15.0)     # connect, read (seconds)
 PAGE_LIMIT = 200                  # the documented maximum of /ramal/relatorio
 MAX_URL_LENGTH = 4096
@@ -189,9 +190,9 @@ class TotalVoiceClient:
             envelope = None
         if not isinstance(envelope, dict) or "sucesso" not in envelope:
             if status == 429:  # gateways answer rate limits with their own HTML
-                error = errors.RateLimitError(status, None, "")
-                error.retry_after = _retry_after(response)
-                raise error
+                rate_limited = errors.RateLimitError(status, None, "")
+                rate_limited.retry_after = _retry_after(response)
+                raise rate_limited
             if status >= 500:
                 raise errors.ServerError(status, None, "")
             raise errors.UnexpectedResponseError(status, None, "")
@@ -243,7 +244,8 @@ def _extension_from_record(record: Any) -> Extension | None:
     if isinstance(id_ramal, bool) or not isinstance(id_ramal, int):
         id_ramal = None
     # The API has no name field; accounts label extensions with `tags`.
-    label = record.get("tags") if isinstance(record.get("tags"), str) else ""
+    tags = record.get("tags")
+    label = tags if isinstance(tags, str) else ""
     return Extension(ramal=ramal, label=label, id_ramal=id_ramal)
 
 

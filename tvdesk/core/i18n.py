@@ -22,7 +22,7 @@ import locale
 import logging
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 DOMAIN = "tvdesk"
@@ -30,8 +30,12 @@ ENV_VARIABLE = "TVDESK_LANG"
 
 _language = "en"
 _translation: gettext.NullTranslations = gettext.NullTranslations()
+# argparse translates through the module globals `_` and `ngettext` it imports from
+# gettext. Type stubs do not declare them, so they are reached through its namespace.
+_ARGPARSE_GLOBALS = vars(argparse)
 # What argparse used before we touched it (gettext's process-wide functions).
-_ARGPARSE_ORIGINALS = (argparse._, argparse.ngettext)
+_ARGPARSE_ORIGINALS: tuple[Callable[[str], str], Callable[[str, str, int], str]] = (
+    _ARGPARSE_GLOBALS["_"], _ARGPARSE_GLOBALS["ngettext"])
 
 
 def locale_dir() -> Path:
@@ -122,11 +126,11 @@ def set_language(language: str) -> None:
         if type(_translation) is gettext.NullTranslations:
             logging.getLogger("tvdesk.i18n").warning(
                 "no %s.mo for pt_BR under %s: texts stay in English", DOMAIN, locale_dir())
-        argparse._ = _translation.gettext
-        argparse.ngettext = _translation.ngettext
+        _ARGPARSE_GLOBALS["_"] = _translation.gettext
+        _ARGPARSE_GLOBALS["ngettext"] = _translation.ngettext
     else:
         _translation = gettext.NullTranslations()
-        argparse._, argparse.ngettext = _ARGPARSE_ORIGINALS
+        _ARGPARSE_GLOBALS["_"], _ARGPARSE_GLOBALS["ngettext"] = _ARGPARSE_ORIGINALS
 
 
 def current_language() -> str:

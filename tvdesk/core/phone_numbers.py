@@ -19,11 +19,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from tvdesk.core.lazy_import import lazy_import
 
-phonenumbers = lazy_import("phonenumbers")   # loaded when a number is first read
+if TYPE_CHECKING:
+    import phonenumbers  # the package ships type hints; at run time it is imported lazily
+else:
+    phonenumbers = lazy_import("phonenumbers")   # loaded when a number is first read
 
 from tvdesk.core.errors import InvalidPhoneNumberError
 from tvdesk.core.i18n import _

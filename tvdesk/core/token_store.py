@@ -13,6 +13,7 @@ import threading
 
 import keyring
 import keyring.errors
+from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail
 
 from tvdesk.core.errors import KeyringUnavailableError
@@ -30,7 +31,7 @@ class TokenStore:
         self._environ = os.environ if environ is None else environ
         self.last_problem: str | None = None   # "slow" or "unavailable" after get()
 
-    def _backend(self):
+    def _backend(self) -> KeyringBackend | None:
         """keyring's backend, or None when even choosing one fails (e.g. no D-Bus)."""
         try:
             return keyring.get_keyring()
