@@ -1,6 +1,6 @@
 """Soak: many dial -> window -> call ends -> window closed cycles in the composed app.
 
-The whole DesktopApp runs in process against a sandbox that answers and hangs up at
+The whole composed desktop app runs in process against a sandbox that answers and hangs up at
 once. Every cycle opens a real PhoneWindow (Qt WebEngine page, renderer process) that
 closes itself at the end of the call (`fechar_fim`). Memory (PSS) of this process and
 of its QtWebEngineProcess descendants is read from /proc at the start, after the
@@ -19,13 +19,13 @@ import time
 from pathlib import Path
 
 import pytest
+from support.desktop import compose, dial
 
 from tvdesk.core.account import Account
+from tvdesk.core.dialing import DialRequest
 from tvdesk.core.paths import resolve_paths
 from tvdesk.core.settings import SettingsStore
 from tvdesk.core.token_store import TokenStore
-from tvdesk.ui.calls import DialRequest
-from tvdesk.ui.desktop_app import DesktopApp
 
 # Measured here (2 CPUs, offscreen): about 0.2-0.3 s per cycle, so 200 cycles fit well
 # inside the ~90 s budget.
@@ -132,21 +132,20 @@ def soak_app(qapp, qtbot, tmp_path, make_sandbox):
     }))
     account = Account(api_base=sandbox.base_url, token=sandbox.token, demo=False,
                       settings_store=SettingsStore(paths.settings_file))
-    app = DesktopApp(qapp, paths, account, TokenStore(environ={}), use_tray=True,
-                     exit_app=_ExitRecorder())
-    qtbot.addWidget(app.main_window)
+    app = compose(qapp, qtbot, paths, account, TokenStore(environ={}), use_tray=True)
     yield app
-    app.quit()
+    app.shutdown.quit()
 
 
 def _one_cycle(app, qtbot, index: int) -> None:
     label = app.main_window.status_label
-    with qtbot.waitSignal(app.calls.window_opened, timeout=CYCLE_TIMEOUT_MS):
-        assert app.calls.dial(DialRequest(ramal="4000", number="4001")) is True, \
+    with qtbot.waitSignal(app.dialer.window_opened, timeout=CYCLE_TIMEOUT_MS):
+        outcomes = dial(app, DialRequest(ramal="4000", number="4001"))
+        assert not outcomes or outcomes[0].started, \
             f"cycle {index}: {label.text()}"
     # The app answers while the call runs: the status label says what is going on.
     assert "4000" in label.text(), f"cycle {index}: {label.text()!r}"
-    with qtbot.waitSignal(app.calls.window_closed, timeout=CYCLE_TIMEOUT_MS) as closed:
+    with qtbot.waitSignal(app.dialer.window_closed, timeout=CYCLE_TIMEOUT_MS) as closed:
         pass
     assert closed.args == ["4000"]
     assert label.text() == "The webphone of extension 4000 was closed.", f"cycle {index}"
@@ -154,7 +153,7 @@ def _one_cycle(app, qtbot, index: int) -> None:
 
 def test_soak_200_dial_and_close_cycles(soak_app, qtbot, capsys):
     app = soak_app
-    assert app.settings.fechar_fim and app.settings.find_extension("4000") is not None
+    assert app.state.settings.fechar_fim and app.state.settings.find_extension("4000") is not None
     start = _memory_snapshot()
     started = time.monotonic()
 
@@ -167,16 +166,16 @@ def test_soak_200_dial_and_close_cycles(soak_app, qtbot, capsys):
         _one_cycle(app, qtbot, index)
     elapsed = time.monotonic() - started
 
-    assert app.calls.windows == {}
+    assert app.dialer.windows == {}
     # Renderers of closed windows exit a little after their page is deleted.
     qtbot.waitUntil(lambda: _memory_snapshot()["renderers"] <= warm["renderers"], timeout=10000)
     end = _settled_snapshot(qtbot)
 
     # Still responsive: a refused dial is reported at once, a good one still works.
-    assert app.calls.dial(DialRequest(ramal="4000", number="12")) is False
+    assert not dial(app, DialRequest(ramal="4000", number="12"))[0].started
     assert "too short" in app.main_window.status_label.text()
     _one_cycle(app, qtbot, SOAK_CYCLES)
-    assert app.calls.windows == {}
+    assert app.dialer.windows == {}
 
     growth = (end["total_kb"] - warm["total_kb"]) / warm["total_kb"]
     with capsys.disabled():
@@ -200,7 +199,7 @@ def test_refreshing_the_tray_menu_does_not_pile_up_submenus(soak_app, qtbot):
 
     app = soak_app
     for _ in range(50):
-        app.refresh()          # what every call added to the history does
+        app.presenter.refresh()          # what every call added to the history does
     qtbot.wait(50)             # deferred deletes, if any
     submenus = app.tray.menu.findChildren(QMenu, options=Qt.FindChildOption.FindDirectChildrenOnly)
     assert len(submenus) <= 2, f"{len(submenus)} submenus under the tray menu"

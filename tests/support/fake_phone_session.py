@@ -1,4 +1,4 @@
-"""A stand-in for tvdesk.ui.phone_session.PhoneSession: same signals and methods.
+"""A stand-in for tvdesk.phone.session.PhoneSession: same signals and methods.
 
 It records every command it receives in `calls` (as `(name, *args)` tuples) and lets
 tests play the page's side with `set_state`, `set_remote`, `emit_error`... Like the

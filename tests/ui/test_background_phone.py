@@ -4,9 +4,9 @@ import pytest
 
 from tvdesk.core.api import TotalVoiceClient
 from tvdesk.core.errors import NetworkError
-from tvdesk.ui.background import BackgroundRunner
-from tvdesk.ui.background_phone import BackgroundPhone, url_expiry
-from tvdesk.ui.web_profile import create_web_profile
+from tvdesk.ops import BackgroundRunner
+from tvdesk.phone.background_host import BackgroundPhone, url_expiry
+from tvdesk.phone.profile import create_web_profile
 
 pytestmark = pytest.mark.webengine
 

@@ -6,21 +6,13 @@ import sys
 
 import pytest
 from PySide6.QtCore import Qt
+from support.desktop import compose, dial
 
 from tvdesk.core.account import Account
 from tvdesk.core.paths import resolve_paths
 from tvdesk.core.settings import SettingsStore
 from tvdesk.core.token_store import TokenStore
 from tvdesk.single_instance import InstanceServer
-from tvdesk.ui.desktop_app import DesktopApp
-
-
-class ExitRecorder:
-    def __init__(self):
-        self.codes = []
-
-    def __call__(self, code):
-        self.codes.append(code)
 
 
 @pytest.fixture
@@ -33,9 +25,7 @@ def paths(tmp_path):
 def make_app(qapp, qtbot, paths, sandbox, token=None, use_tray=True):
     account = Account(api_base=sandbox.base_url, token=token or sandbox.token, demo=False,
                       settings_store=SettingsStore(paths.settings_file))
-    app = DesktopApp(qapp, paths, account, TokenStore(environ={}), use_tray=use_tray,
-                     exit_app=ExitRecorder())
-    qtbot.addWidget(app.main_window)
+    app = compose(qapp, qtbot, paths, account, TokenStore(environ={}), use_tray=use_tray)
     return app
 
 
@@ -47,7 +37,7 @@ def test_extensions_are_imported_from_the_account_on_first_start(qapp, qtbot, pa
     assert saved["default_ramal"] == "4000"
     tray_texts = [a.text() for a in app.tray.menu.actions()]
     assert any("4000" in text and "(default)" in text for text in tray_texts)
-    app.quit()
+    app.shutdown.quit()
 
 
 @pytest.mark.webengine
@@ -55,20 +45,20 @@ def test_dial_opens_the_webphone_and_it_closes_at_the_end_of_the_call(qapp, qtbo
     app = make_app(qapp, qtbot, paths, sandbox)
     qtbot.waitUntil(lambda: app.main_window.extension_list.count() == 3, timeout=5000)
     qtbot.keyClicks(app.main_window.number_edit, "(48) 3283-0151")
-    with qtbot.waitSignal(app.calls.window_opened, timeout=10000) as opened:
+    with qtbot.waitSignal(app.dialer.window_opened, timeout=10000) as opened:
         qtbot.mouseClick(app.main_window.call_button, Qt.MouseButton.LeftButton)
     window = opened.args[0]
     assert window.windowTitle().startswith("Extension 4000 → (48) 3283-0151")
-    with qtbot.waitSignal(app.calls.window_closed, timeout=20000):
+    with qtbot.waitSignal(app.dialer.window_closed, timeout=20000):
         pass
     assert app.main_window.status_label.text() == "The webphone of extension 4000 was closed."
     webphone_requests = [r for r in sandbox.requests if r.path.rstrip("/") == "/webphone"]
     assert webphone_requests[-1].query["ligar_para"] == ["+554832830151"]
     assert webphone_requests[-1].query["fechar_fim"] == ["true"]
-    assert app.calls.windows == {}
-    assert not app._quitting                      # the app stays in the tray
+    assert app.dialer.windows == {}
+    assert not app.shutdown.quitting                      # the app stays in the tray
     assert json.loads(paths.settings_file.read_text())["phone_window_geometry"]
-    app.quit()
+    app.shutdown.quit()
 
 
 def test_an_api_error_is_shown_in_plain_words(qapp, qtbot, paths, sandbox):
@@ -77,21 +67,21 @@ def test_an_api_error_is_shown_in_plain_words(qapp, qtbot, paths, sandbox):
     qtbot.waitUntil(lambda: "Access-Token was refused" in app.main_window.status_label.text(),
                     timeout=5000)
     assert "wrong-token-123456" not in app.main_window.status_label.text()
-    app.quit()
+    app.shutdown.quit()
 
 
 def test_a_bad_number_is_refused_before_anything_is_sent(qapp, qtbot, paths, sandbox):
     app = make_app(qapp, qtbot, paths, sandbox)
     qtbot.waitUntil(lambda: app.main_window.extension_list.count() == 3, timeout=5000)
     before = len(sandbox.requests)
-    assert app.calls.dial(app_request("4000", "12")) is False
+    assert not dial(app, app_request("4000", "12"))[0].started
     assert "too short" in app.main_window.status_label.text()
     assert len(sandbox.requests) == before
-    app.quit()
+    app.shutdown.quit()
 
 
 def app_request(ramal, number):
-    from tvdesk.ui.calls import DialRequest
+    from tvdesk.core.dialing import DialRequest
     return DialRequest(ramal=ramal, number=number)
 
 
@@ -102,7 +92,7 @@ def test_corrupt_settings_are_set_aside_and_the_person_is_told(qapp, qtbot, path
                     or app.main_window.extension_list.count() == 3, timeout=5000)
     aside = list(paths.config_dir.glob("settings.json.corrupt-*"))
     assert len(aside) == 1 and aside[0].read_text() == "{not json"
-    app.quit()
+    app.shutdown.quit()
 
 
 def test_without_a_tray_the_main_window_is_home_and_closing_it_quits(qapp, qtbot, paths, sandbox):
@@ -110,7 +100,7 @@ def test_without_a_tray_the_main_window_is_home_and_closing_it_quits(qapp, qtbot
     assert app.tray is None
     app.show_main_window()
     app.main_window.close()
-    assert app._exit_app.codes == [0]
+    assert app.exit_codes == [0]
 
 
 def test_with_a_tray_closing_the_main_window_only_hides_it(qapp, qtbot, paths, sandbox):
@@ -118,9 +108,9 @@ def test_with_a_tray_closing_the_main_window_only_hides_it(qapp, qtbot, paths, s
     app.show_main_window()
     app.main_window.close()
     assert not app.main_window.isVisible()
-    assert app._exit_app.codes == []
-    app.quit()
-    assert app._exit_app.codes == [0]
+    assert app.exit_codes == []
+    app.shutdown.quit()
+    assert app.exit_codes == [0]
 
 
 def ask_from_another_process(qtbot, name, request):
@@ -136,7 +126,7 @@ def ask_from_another_process(qtbot, name, request):
 
 def test_a_second_start_reaches_the_running_instance(qapp, qtbot, paths, sandbox):
     app = make_app(qapp, qtbot, paths, sandbox)
-    server = InstanceServer(paths.instance_name, app.handle_instance_request)
+    server = InstanceServer(paths.instance_name, app.requests.handle)
     assert server.listen()
     assert ask_from_another_process(qtbot, paths.instance_name, {"command": "show"}) == {"ok": True}
     assert app.main_window.isVisible()
@@ -144,7 +134,7 @@ def test_a_second_start_reaches_the_running_instance(qapp, qtbot, paths, sandbox
         {"ok": False, "error": "unknown command"}
     server.close()
     assert ask_from_another_process(qtbot, paths.instance_name, {"command": "show"}) is None
-    app.quit()
+    app.shutdown.quit()
 
 
 def test_entering_a_token_leaves_demo_mode_and_forgetting_it_returns(qapp, qtbot, paths, sandbox,
@@ -152,27 +142,25 @@ def test_entering_a_token_leaves_demo_mode_and_forgetting_it_returns(qapp, qtbot
     from tvdesk.core.account import start_demo_account
 
     demo = start_demo_account(paths)
-    app = DesktopApp(qapp, paths, demo, TokenStore(environ={}), use_tray=True,
-                     exit_app=ExitRecorder())
-    qtbot.addWidget(app.main_window)
+    app = compose(qapp, qtbot, paths, demo, TokenStore(environ={}), use_tray=True)
     qtbot.waitUntil(lambda: app.main_window.extension_list.count() == 3, timeout=5000)
-    assert app.account.demo and app.main_window.demo_banner.isVisibleTo(app.main_window)
+    assert app.state.account.demo and app.main_window.demo_banner.isVisibleTo(app.main_window)
     assert "Enter Access-Token…" in [a.text() for a in app.tray.menu.actions()]
 
     memory_keyring.set_password("tvdesk", "access-token", sandbox.token)
-    app._on_token_saved(sandbox.base_url, 42.5)
+    app.accounts._on_token_saved(sandbox.base_url, 42.5)
     assert demo.sandbox is None                      # the embedded sandbox was stopped
-    assert not app.account.demo and app.account.api_base == sandbox.base_url
+    assert not app.state.account.demo and app.state.account.api_base == sandbox.base_url
     qtbot.waitUntil(lambda: app.main_window.extension_list.count() == 3, timeout=5000)
     assert not app.main_window.demo_banner.isVisibleTo(app.main_window)
     assert "Enter Access-Token…" not in [a.text() for a in app.tray.menu.actions()]
     assert paths.settings_file.exists()
 
-    app.forget_token()
-    assert app.account.demo
+    app.accounts.forget_token()
+    assert app.state.account.demo
     assert memory_keyring.get_password("tvdesk", "access-token") is None
     assert "Demo mode is on" in app.main_window.status_label.text()
-    app.quit()
+    app.shutdown.quit()
 
 
 def test_about_shows_where_things_are_and_copies_diagnostics_without_secrets(
@@ -183,7 +171,7 @@ def test_about_shows_where_things_are_and_copies_diagnostics_without_secrets(
 
     app = make_app(qapp, qtbot, paths, sandbox)
     qtbot.waitUntil(lambda: app.main_window.extension_list.count() == 3, timeout=5000)
-    app.open_about()
+    app.help.open_about()
     dialog = next(w for w in QApplication.allWidgets()
                   if isinstance(w, AboutDialog) and w.isVisible())
     assert dialog.findChild(QLabel, "aboutApi").text() == sandbox.base_url
@@ -196,33 +184,33 @@ def test_about_shows_where_things_are_and_copies_diagnostics_without_secrets(
     assert sandbox.base_url in report and "extensions: 4000 (floating)" in report
     assert sandbox.token not in report
     dialog.close()
-    app.quit()
+    app.shutdown.quit()
 
 
 def test_without_tray_messages_a_notice_appears_in_the_corner(qapp, qtbot, paths, sandbox):
     app = make_app(qapp, qtbot, paths, sandbox, use_tray=False)
     assert not app.main_window.isVisible()
-    app.show_message("Missed call from (48) 3283-0151", True)
-    assert app.toast is not None and app.toast.isVisible()
-    assert "Missed call from (48) 3283-0151" in app.toast.label.text()
-    app.quit()
-    assert not app.toast.isVisible()
+    app.messages.error("Missed call from (48) 3283-0151")
+    assert app.notifier.toast is not None and app.notifier.toast.isVisible()
+    assert "Missed call from (48) 3283-0151" in app.notifier.toast.label.text()
+    app.shutdown.quit()
+    assert not app.notifier.toast.isVisible()
 
 
 @pytest.mark.webengine
 def test_the_engine_is_warmed_after_start_only_when_the_setting_says_so(qapp, qtbot, paths,
                                                                          sandbox):
     app = make_app(qapp, qtbot, paths, sandbox)
-    assert app.calls._spare_page is None          # start-up itself never loads it
-    qtbot.waitUntil(lambda: app.calls._spare_page is not None, timeout=5000)
-    app.quit()
+    assert app.dialer._spare_page is None          # start-up itself never loads it
+    qtbot.waitUntil(lambda: app.dialer._spare_page is not None, timeout=5000)
+    app.shutdown.quit()
 
-    app.settings.warm_engine = False
-    app.save_settings()
+    app.state.settings.warm_engine = False
+    app.state.save_settings()
     again = make_app(qapp, qtbot, paths, sandbox)
     qtbot.wait(2000)
-    assert again.calls._spare_page is None
-    again.quit()
+    assert again.dialer._spare_page is None
+    again.shutdown.quit()
 
 
 def test_a_webphone_on_an_unexpected_host_is_never_opened(qapp, qtbot, paths, sandbox):
@@ -233,11 +221,11 @@ def test_a_webphone_on_an_unexpected_host_is_never_opened(qapp, qtbot, paths, sa
                                           "mensagem": "url webphone",
                                           "dados": {"url": "https://evil.example.com/w3/?key=k"}}))
     opened = []
-    app.calls.window_opened.connect(opened.append)
-    assert app.calls.dial(app_request("4000", "4001"))
+    app.dialer.window_opened.connect(opened.append)
+    dial(app, app_request("4000", "4001"))
     qtbot.waitUntil(lambda: "will not open" in app.main_window.status_label.text(), timeout=5000)
-    assert opened == [] and app.calls.windows == {}
-    app.quit()
+    assert opened == [] and app.dialer.windows == {}
+    app.shutdown.quit()
 
 
 def test_a_slow_keyring_starts_the_demo_and_says_how_to_fix_it(qapp, qtbot, paths, monkeypatch):
@@ -260,9 +248,7 @@ def test_a_slow_keyring_starts_the_demo_and_says_how_to_fix_it(qapp, qtbot, path
     finally:
         keyring_module.set_keyring(previous)
     assert account.demo and account.keyring_problem == "slow"
-    app = DesktopApp(qapp, paths, account, TokenStore(environ={}), use_tray=True,
-                     exit_app=ExitRecorder())
-    qtbot.addWidget(app.main_window)
+    app = compose(qapp, qtbot, paths, account, TokenStore(environ={}), use_tray=True)
     qtbot.waitUntil(lambda: "did not answer in time" in app.main_window.status_label.text(),
                     timeout=3000)
-    app.quit()
+    app.shutdown.quit()

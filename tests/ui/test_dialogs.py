@@ -5,7 +5,7 @@ from PySide6.QtCore import Qt
 
 from tvdesk.core.settings import Extension, Settings
 from tvdesk.core.token_store import SERVICE, USERNAME, TokenStore
-from tvdesk.ui.background import BackgroundRunner
+from tvdesk.ops import BackgroundRunner
 from tvdesk.ui.settings_dialog import SettingsDialog
 from tvdesk.ui.token_dialog import TokenDialog
 

@@ -4,8 +4,8 @@ import pytest
 from support.page_server import PageServer
 
 from tvdesk.core.api import TotalVoiceClient
-from tvdesk.ui.phone_window import PhoneWindow
-from tvdesk.ui.web_profile import create_web_profile
+from tvdesk.phone.profile import create_web_profile
+from tvdesk.phone.window_host import PhoneWindow
 
 pytestmark = pytest.mark.webengine
 
@@ -43,7 +43,7 @@ def test_sandbox_call_ends_and_the_window_closes_itself(qtbot, profile, sandbox)
         url = client.webphone_url(ramal="4000", ligar_para="+554832830151", fechar_fim=True)
     window = PhoneWindow(profile, url, "4000", "(48) 3283-0151", True, open_external=lambda u: None)
     states, granted = [], []
-    window.page.call_state_changed.connect(states.append)
+    window.session.state_changed.connect(states.append)
     window.page.microphone_granted.connect(granted.append)
     window.show()
     assert "4000" in window.windowTitle() and "(48) 3283-0151" in window.windowTitle()
@@ -59,12 +59,12 @@ def test_encerrada_closes_the_window_when_fechar_fim(qtbot, profile, page_server
     window = make_window(qtbot, profile, page_server.url("/ends"), fechar_fim=True)
     with qtbot.waitSignal(window.closed, timeout=10000):
         pass
-    assert window.call_state == "encerrada"
+    assert window.session.state == "encerrada"
 
 
 def test_encerrada_keeps_the_window_without_fechar_fim(qtbot, profile, page_server):
     window = make_window(qtbot, profile, page_server.url("/ends"), fechar_fim=False)
-    with qtbot.waitSignal(window.page.call_state_changed, timeout=10000,
+    with qtbot.waitSignal(window.session.state_changed, timeout=10000,
                           check_params_cb=lambda state: state == "encerrada"):
         pass
     qtbot.wait(300)

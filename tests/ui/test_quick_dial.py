@@ -3,14 +3,14 @@
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
+from support.desktop import ask, ask_later, compose
 
 from tvdesk.core.account import Account
+from tvdesk.core.dialing import DialRequest
 from tvdesk.core.paths import resolve_paths
 from tvdesk.core.settings import Extension, Favourite, Settings, SettingsStore
 from tvdesk.core.token_store import TokenStore
-from tvdesk.ui.calls import DialRequest
 from tvdesk.ui.confirm_dial import ConfirmDialBox
-from tvdesk.ui.desktop_app import DesktopApp
 
 
 @pytest.fixture
@@ -24,11 +24,9 @@ def app(qapp, qtbot, tmp_path, sandbox):
     account = Account(api_base=sandbox.base_url, token=sandbox.token, demo=False,
                       settings_store=store)
     QApplication.clipboard().setText("")
-    desktop = DesktopApp(qapp, paths, account, TokenStore(environ={}), use_tray=True,
-                         exit_app=lambda code: None)
-    qtbot.addWidget(desktop.main_window)
+    desktop = compose(qapp, qtbot, paths, account, TokenStore(environ={}), use_tray=True)
     yield desktop
-    desktop.quit()
+    desktop.shutdown.quit()
 
 
 def webphone_calls(sandbox):
@@ -54,34 +52,36 @@ def test_the_tray_follows_the_clipboard(app, qtbot):
 
 @pytest.mark.webengine
 def test_a_link_asks_first_and_dials_once_confirmed(app, qtbot, sandbox):
-    app.handle_instance_request({"command": "dial", "number": "tel:+55-48-3283-0151",
-                                 "source": "link"})
+    replies = ask_later(app, {"command": "dial", "number": "tel:+55-48-3283-0151",
+                              "source": "link"})
     qtbot.waitUntil(lambda: len(open_confirmations()) == 1, timeout=3000)
     box = open_confirmations()[0]
     assert box.text() == "Call (48) 3283-0151?"
     assert "extension 4000" in box.informativeText() and "a link" in box.informativeText()
-    assert webphone_calls(sandbox) == []                  # nothing goes out before the yes
-    with qtbot.waitSignal(app.calls.window_opened, timeout=10000):
+    assert webphone_calls(sandbox) == [] and replies == []   # nothing goes out before the yes
+    with qtbot.waitSignal(app.dialer.window_opened, timeout=10000):
         qtbot.mouseClick(box.call_button, Qt.MouseButton.LeftButton)
     assert [c.query["ligar_para"] for c in webphone_calls(sandbox)] == [["+554832830151"]]
-    assert app.history.last().number == "+554832830151"
+    assert replies[0]["ok"] is True and replies[0]["result"] == "started"
+    assert app.state.history.last().number == "+554832830151"
     assert app.tray.menu.findChild(type(app.tray.clipboard_action), "redialAction") is not None
 
 
 def test_a_declined_link_sends_nothing(app, qtbot, sandbox):
-    app.handle_instance_request({"command": "dial", "number": "callto:+5511987654321",
-                                 "source": "link"})
+    replies = ask_later(app, {"command": "dial", "number": "callto:+5511987654321",
+                              "source": "link"})
     qtbot.waitUntil(lambda: len(open_confirmations()) == 1, timeout=3000)
     open_confirmations()[0].reject()
     qtbot.waitUntil(lambda: "cancelled" in app.main_window.status_label.text(), timeout=3000)
+    assert replies == [{"ok": False, "result": "cancelled", "message": "Call cancelled.",
+                        "exit_code": 8, "ramal": "4000"}]
     assert webphone_calls(sandbox) == []
-    assert app.history.entries() == []
+    assert app.state.history.entries() == []
 
 
 def test_a_premium_rate_link_asks_even_with_confirmation_off(app, qtbot, sandbox):
-    app.settings.confirm_external_dials = False
-    app.handle_instance_request({"command": "dial", "number": "tel:0900 123 4567",
-                                 "source": "link"})
+    app.state.settings.confirm_external_dials = False
+    ask_later(app, {"command": "dial", "number": "tel:0900 123 4567", "source": "link"})
     qtbot.waitUntil(lambda: len(open_confirmations()) == 1, timeout=3000)
     box = open_confirmations()[0]
     assert "premium-rate" in box.informativeText()
@@ -90,18 +90,18 @@ def test_a_premium_rate_link_asks_even_with_confirmation_off(app, qtbot, sandbox
 
 
 def test_cli_with_yes_dials_without_asking_and_junk_is_refused(app, qtbot, sandbox):
-    reply = app.handle_instance_request({"command": "dial", "number": "11 9876A-4321",
+    reply = ask(qtbot, app, {"command": "dial", "number": "11 9876A-4321",
                                          "source": "cli"})
-    assert reply["ok"] is False and "letters" in reply["error"]
-    reply = app.handle_instance_request({"command": "dial", "number": "+554832830151",
-                                         "source": "cli", "confirmed": True})
-    assert reply == {"ok": True, "asked": False, "error": None}
-    qtbot.waitUntil(lambda: len(webphone_calls(sandbox)) == 1, timeout=5000)
+    assert reply["ok"] is False and "letters" in reply["message"] and reply["exit_code"] == 2
+    reply = ask(qtbot, app, {"command": "dial", "number": "+554832830151",
+                             "source": "cli", "confirmed": True})
+    assert reply["ok"] is True and reply["message"].startswith("Calling (48) 3283-0151")
+    assert len(webphone_calls(sandbox)) == 1
     assert open_confirmations() == []
 
 
-def test_unknown_dial_sources_are_refused(app):
-    reply = app.handle_instance_request({"command": "dial", "number": "4001", "source": "app",
+def test_unknown_dial_sources_are_refused(app, qtbot):
+    reply = ask(qtbot, app, {"command": "dial", "number": "4001", "source": "app",
                                          "confirmed": True})
     assert reply["ok"] is False
 
@@ -109,17 +109,17 @@ def test_unknown_dial_sources_are_refused(app):
 @pytest.mark.webengine
 def test_history_redial_and_clear(app, qtbot, sandbox):
     app.show_main_window()
-    app.calls.dial(DialRequest(ramal="4001", number="(11) 98765-4321"))
-    qtbot.waitUntil(lambda: app.history.last() is not None, timeout=5000)
+    app.dialer.dial(DialRequest(ramal="4001", number="(11) 98765-4321"))
+    qtbot.waitUntil(lambda: app.state.history.last() is not None, timeout=5000)
     assert app.main_window.recent_list.count() == 1
     assert "(11) 98765-4321" in app.main_window.recent_list.item(0).text()
     assert "4001" in app.main_window.recent_list.item(0).text()
-    app.calls.close_all()
-    app.redial_last()
+    app.dialer.close_all()
+    app.quick_dial.redial_last()
     qtbot.waitUntil(lambda: len(webphone_calls(sandbox)) == 2, timeout=5000)
     assert webphone_calls(sandbox)[1].query["ramal"] == ["4001"]
-    app.clear_history()
-    assert app.history.entries() == [] and app.main_window.recent_list.count() == 0
+    app.quick_dial.clear_history()
+    assert app.state.history.entries() == [] and app.main_window.recent_list.count() == 0
 
 
 def test_favourites_appear_in_the_tray_and_the_main_window(app):
@@ -132,14 +132,15 @@ def test_favourites_appear_in_the_tray_and_the_main_window(app):
 
 def test_dial_clipboard_from_the_command_line_asks_then_dials(app, qtbot, sandbox):
     QApplication.clipboard().setText("WhatsApp +55 (11) 98765-4321")
-    reply = app.handle_instance_request({"command": "dial-clipboard", "source": "cli"})
-    assert reply == {"ok": True, "asked": True, "error": None}
+    replies = ask_later(app, {"command": "dial-clipboard", "source": "cli"})
     qtbot.waitUntil(lambda: len(open_confirmations()) == 1, timeout=3000)
     box = open_confirmations()[0]
     assert box.text() == "Call (11) 98765-4321?" and "command line" in box.informativeText()
     box.reject()
+    qtbot.waitUntil(lambda: bool(replies), timeout=3000)
+    assert replies[0]["result"] == "cancelled"
     QApplication.clipboard().setText("")
-    reply = app.handle_instance_request({"command": "dial-clipboard", "source": "cli",
+    reply = ask(qtbot, app, {"command": "dial-clipboard", "source": "cli",
                                          "confirmed": True})
-    assert reply["ok"] is False and "no number" in reply["error"]
+    assert reply["ok"] is False and "no number" in reply["message"]
     assert webphone_calls(sandbox) == []

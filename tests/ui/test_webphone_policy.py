@@ -8,8 +8,9 @@ from PySide6.QtWebEngineCore import QWebEnginePermission
 from pytestqt.exceptions import TimeoutError
 from support.page_server import PageServer
 
-from tvdesk.ui.web_profile import create_web_profile
-from tvdesk.ui.webphone_page import WebphonePage
+from tvdesk.phone.page import WebphonePage
+from tvdesk.phone.profile import create_web_profile
+from tvdesk.phone.session import PhoneSession
 
 pytestmark = pytest.mark.webengine
 
@@ -169,9 +170,10 @@ def test_bridge_is_invisible_to_the_page_and_passes_only_documented_events(qtbot
     events = []
     page = WebphonePage(profile, QUrl(server.url("/w3/")), lambda url: None)
     page.call_event.connect(events.append)
+    session = PhoneSession(page, "4000")
     errors = []
-    page.call_error.connect(errors.append)
-    with qtbot.waitSignal(page.call_state_changed, timeout=10000) as blocker:
+    session.error.connect(errors.append)
+    with qtbot.waitSignal(session.state_changed, timeout=10000) as blocker:
         page.start()
     assert blocker.args == ["chamando"]
     qtbot.waitUntil(lambda: errors == ["falha"], timeout=5000)
@@ -198,7 +200,7 @@ def test_clipboard_and_screen_capture_are_denied(qtbot, profile, pages):
 
 
 def test_a_hung_page_does_not_keep_its_window_open(qtbot, profile, pages):
-    from tvdesk.ui.phone_window import PhoneWindow
+    from tvdesk.phone.window_host import PhoneWindow
 
     server = pages({"/w3/": "<html><body><script>setTimeout(() => { while (true) {} }, 300);"
                             "</script></body></html>"})

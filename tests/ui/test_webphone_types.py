@@ -8,12 +8,12 @@ import requests
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+from support.desktop import compose, dial
 
 from tvdesk.core.account import Account
 from tvdesk.core.paths import resolve_paths
 from tvdesk.core.settings import Extension, Favourite, Settings, SettingsStore
 from tvdesk.core.token_store import TokenStore
-from tvdesk.ui.desktop_app import DesktopApp
 from tvdesk.ui.dtmf_keypad import dtmf_button_name
 from tvdesk.ui.ringing_window import RingingWindow
 
@@ -27,9 +27,7 @@ def make_app(qapp, qtbot, tmp_path, sandbox, **settings_values):
     store.save(Settings(api_base=sandbox.base_url, **settings_values))
     account = Account(api_base=sandbox.base_url, token=sandbox.token, demo=False,
                       settings_store=store)
-    desktop = DesktopApp(qapp, paths, account, TokenStore(environ={}), use_tray=True,
-                         exit_app=lambda code: None)
-    qtbot.addWidget(desktop.main_window)
+    desktop = compose(qapp, qtbot, paths, account, TokenStore(environ={}), use_tray=True)
     return desktop
 
 
@@ -39,11 +37,11 @@ def hidden_app(qapp, qtbot, tmp_path, sandbox):
                        extensions=[Extension("4000", "Recepção", tipo="hidden")],
                        default_ramal="4000",
                        favourites=[Favourite("Suporte TotalVoice", "(48) 3283-0151")])
-    qtbot.waitUntil(lambda: "4000" in desktop.calls.background, timeout=5000)  # after start-up
-    phone = desktop.calls.background["4000"]
+    qtbot.waitUntil(lambda: "4000" in desktop.dialer.background, timeout=5000)  # after start-up
+    phone = desktop.dialer.background["4000"]
     qtbot.waitUntil(lambda: phone.connection == "connected", timeout=20000)
     yield desktop, phone
-    desktop.quit()
+    desktop.shutdown.quit()
 
 
 def button(parent, name):
@@ -84,7 +82,7 @@ def test_the_background_phone_connects_and_the_tray_says_so(hidden_app):
 
 def test_native_call_bar_drives_a_call_end_to_end(hidden_app, qtbot, sandbox):
     desktop, phone = hidden_app
-    assert desktop.calls.dial(desktop_request("4000", "(48) 3283-0151"))
+    dial(desktop, desktop_request("4000", "(48) 3283-0151"))
     window = desktop.hidden.call_bars["4000"]
     bar = window.bar
     qtbot.waitUntil(lambda: phone.session.state == "conversando", timeout=10000)
@@ -99,11 +97,11 @@ def test_native_call_bar_drives_a_call_end_to_end(hidden_app, qtbot, sandbox):
     qtbot.mouseClick(button(bar, "hangupButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: phone.session.state in ("encerrada", "conectado"), timeout=5000)
     assert not phone.session.muted
-    assert desktop.history.last().number == "+554832830151"
+    assert desktop.state.history.last().number == "+554832830151"
 
 
 def desktop_request(ramal, number):
-    from tvdesk.ui.calls import DialRequest
+    from tvdesk.core.dialing import DialRequest
     return DialRequest(ramal=ramal, number=number)
 
 
@@ -119,8 +117,8 @@ def test_an_incoming_call_rings_with_only_the_tray_and_is_answered(hidden_app, q
     qtbot.waitUntil(lambda: phone.session.state == "conversando", timeout=5000)
     assert desktop.hidden.call_bars["4000"].isVisible()
     phone.session.hangup()
-    qtbot.waitUntil(lambda: desktop.history.last() is not None, timeout=5000)
-    assert desktop.history.last().kind == "incoming"
+    qtbot.waitUntil(lambda: desktop.state.history.last() is not None, timeout=5000)
+    assert desktop.state.history.last().kind == "incoming"
 
 
 def test_a_declined_call_is_not_missed(hidden_app, qtbot, sandbox):
@@ -131,13 +129,13 @@ def test_a_declined_call_is_not_missed(hidden_app, qtbot, sandbox):
                      Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: phone.session.state in ("encerrada", "conectado"), timeout=5000)
     qtbot.wait(300)
-    assert desktop.history.entries() == []
+    assert desktop.state.history.entries() == []
 
 
 def test_do_not_disturb_declines_and_records_nothing_ringing(hidden_app, qtbot, sandbox):
     desktop, phone = hidden_app
     desktop.tray.dnd_action.trigger()
-    assert desktop.settings.do_not_disturb
+    assert desktop.state.settings.do_not_disturb
     assert desktop.tray.icon.toolTip().endswith("do not disturb")
     states = []
     phone.session.state_changed.connect(states.append)
@@ -166,12 +164,12 @@ def test_the_embedded_panel_returns_to_idle_at_the_end_of_the_call(qapp, qtbot, 
     states = []
     panel.call_state_changed.connect(states.append)
     with qtbot.waitSignal(panel.returned_to_idle, timeout=20000):
-        assert desktop.calls.dial(desktop_request("4001", "(48) 3283-0151"))
+        dial(desktop, desktop_request("4001", "(48) 3283-0151"))
     assert "conversando" in states and panel.is_idle()
     assert desktop.main_window.isVisible()
     calls = [r for r in sandbox.requests if r.path.rstrip("/") == "/webphone"]
     assert calls[-1].query["tipo"] == ["embedded"]
-    desktop.quit()
+    desktop.shutdown.quit()
 
 
 def test_dial_from_the_call_bar_field_and_the_status_line(hidden_app, qtbot, sandbox):
@@ -213,19 +211,17 @@ def test_demo_mode_can_ring_a_background_phone_from_the_tray(qapp, qtbot, tmp_pa
     SettingsStore(paths.config_dir / "settings-demo.json").save(
         Settings(extensions=[Extension("4000", tipo="floating")], default_ramal="4000"))
     demo = start_demo_account(paths)
-    desktop = DesktopApp(qapp, paths, demo, TokenStore(environ={}), use_tray=True,
-                         exit_app=lambda code: None)
-    qtbot.addWidget(desktop.main_window)
+    desktop = compose(qapp, qtbot, paths, demo, TokenStore(environ={}), use_tray=True)
     action = desktop.tray.menu.findChild(QAction, "simulateIncomingAction")
     action.trigger()                           # no background phone yet: says what to do
     assert "background + call bar" in desktop.main_window.status_label.text()
 
-    settings = desktop.settings
+    settings = desktop.state.settings
     settings.extensions = [Extension("4000", tipo="hidden")]
-    desktop.apply_settings(settings)
-    qtbot.waitUntil(lambda: "4000" in desktop.calls.background
-                    and desktop.calls.background["4000"].connection == "connected", timeout=20000)
+    desktop.settings_flow.apply(settings)
+    qtbot.waitUntil(lambda: "4000" in desktop.dialer.background
+                    and desktop.dialer.background["4000"].connection == "connected", timeout=20000)
     desktop.tray.menu.findChild(QAction, "simulateIncomingAction").trigger()
     qtbot.waitUntil(lambda: len(ringing_windows()) == 1, timeout=10000)
     ringing_windows()[0].decline()
-    desktop.quit()
+    desktop.shutdown.quit()

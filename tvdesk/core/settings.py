@@ -93,6 +93,9 @@ class Extension:
     id_ramal: int | None = None
     tipo: WebphoneType = WebphoneType.FLOATING
 
+    def __post_init__(self) -> None:
+        self.tipo = WebphoneType(self.tipo)   # also when given as its text ("hidden")
+
     def display_name(self) -> str:
         return f"{self.ramal} · {self.label}" if self.label else self.ramal
 
@@ -289,6 +292,10 @@ class Settings:
     dnd_action: DndAction = DndAction.DECLINE
     version: int = SCHEMA_VERSION
 
+    def __post_init__(self) -> None:
+        self.tipo = WebphoneType(self.tipo)   # also when given as text
+        self.dnd_action = DndAction(self.dnd_action)
+
     def default_extension(self) -> Extension | None:
         for extension in self.extensions:
             if extension.ramal == self.default_ramal:
@@ -303,7 +310,7 @@ class Settings:
         return extension.tipo if extension is not None else WebphoneType.FLOATING
 
     def ramals_of_type(self, tipo: WebphoneType) -> list[str]:
-        return [e.ramal for e in self.extensions if e.tipo is tipo]
+        return [e.ramal for e in self.extensions if e.tipo == tipo]
 
     def merge_extensions(self, found: list[Extension]) -> int:
         """Add extensions imported from the account; keep labels the person typed."""

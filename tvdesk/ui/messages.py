@@ -45,6 +45,10 @@ class MessageBus(QObject):
         self._open_questions: list[ConfirmDialBox] = []
         self._confirmation_timeout = confirmation_timeout
         self.question_parent: Callable[[], QWidget | None] = lambda: None
+        # Whether a person can see a question: not on a headless platform. Tests that
+        # play the person in process replace it.
+        self.can_ask: Callable[[], bool] = lambda: (
+            QGuiApplication.platformName() not in HEADLESS_PLATFORMS)
 
     # --- telling --------------------------------------------------------------------
 
@@ -63,9 +67,6 @@ class MessageBus(QObject):
         self.told.emit(message)
 
     # --- asking ---------------------------------------------------------------------
-
-    def can_ask(self) -> bool:
-        return QGuiApplication.platformName() not in HEADLESS_PLATFORMS
 
     def open_questions(self) -> list[ConfirmDialBox]:
         return list(self._open_questions)

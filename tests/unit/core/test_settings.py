@@ -349,10 +349,12 @@ def test_favourite_limits():
 
 def test_saving_settings_that_would_not_load_back_is_refused(store):
     store.save(Settings(default_ramal="4000"))
-    for bad in (Settings(history_limit=0), Settings(region="XX"), Settings(tipo="popup"),
+    for bad in (Settings(history_limit=0), Settings(region="XX"),
                 Settings(hotkey_enabled="yes")):
         with pytest.raises(ValueError):
             store.save(bad)
+    with pytest.raises(ValueError):   # an unknown type cannot even be made
+        Settings(tipo="popup")
     assert store.load().default_ramal == "4000"
     assert sorted(p.name for p in store.path.parent.iterdir()) == ["settings.json"]
 
