@@ -37,10 +37,12 @@ class AboutDialog(QDialog):
                 (_("Settings"), str(paths.settings_file), "aboutSettings"),
                 (_("Logs"), str(paths.log_file), "aboutLogs"),
                 (_("Data"), str(paths.data_dir), "aboutData")):
-            field = QLabel(value, objectName=name, wordWrap=True)
+            field = QLabel(value, wordWrap=True)
+            field.setObjectName(name)
             field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             form.addRow(label, field)
-        self.copied_label = QLabel(objectName="copiedLabel")
+        self.copied_label = QLabel()
+        self.copied_label.setObjectName("copiedLabel")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.copy_button = buttons.addButton(_("Copy diagnostics"),
                                              QDialogButtonBox.ButtonRole.ActionRole)

@@ -28,8 +28,10 @@ class CallBarWindow(QWidget):
         self.setObjectName("callBarWindow")
         self.setWindowTitle(_("Extension {ramal} — tvdesk", ramal=ramal))
         self.bar: CallBar | None = None
-        self.status_line = QLabel(objectName="phoneStatusLine")
-        self.online_button = QPushButton(_("Go offline"), objectName="onlineButton")
+        self.status_line = QLabel()
+        self.status_line.setObjectName("phoneStatusLine")
+        self.online_button = QPushButton(_("Go offline"))
+        self.online_button.setObjectName("onlineButton")
         self.online_button.setCheckable(True)
         self.online_button.setChecked(True)
         self.online_button.toggled.connect(self._on_online_toggled)

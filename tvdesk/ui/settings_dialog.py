@@ -55,47 +55,58 @@ class SettingsDialog(QDialog):
 
         self.api_combo = api_base_combo(settings.api_base)
         self.api_combo.setEnabled(not demo)
-        self.tipo_combo = QComboBox(objectName="tipoCombo")
+        self.tipo_combo = QComboBox()
+        self.tipo_combo.setObjectName("tipoCombo")
         for tipo in WEBPHONE_TYPES:
             self.tipo_combo.addItem(webphone_type_label(tipo), tipo)
         self.tipo_combo.setCurrentIndex(self.tipo_combo.findData(settings.tipo))
-        self.fechar_fim_check = QCheckBox(_("Close the phone window when the call ends"),
-                                          objectName="fecharFimCheck")
+        self.fechar_fim_check = QCheckBox(_("Close the phone window when the call ends"))
+        self.fechar_fim_check.setObjectName("fecharFimCheck")
         self.fechar_fim_check.setChecked(settings.fechar_fim)
 
-        self.table = QTableWidget(0, 3, objectName="extensionTable")
+        self.table = QTableWidget(0, 3)
+        self.table.setObjectName("extensionTable")
         self.table.setHorizontalHeaderLabels([_("Extension"), _("Label"), _("Webphone")])
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setSectionResizeMode(
             2, QHeaderView.ResizeMode.ResizeToContents)
         for extension in settings.extensions:
             self._append_row(extension.ramal, extension.label, extension.tipo)
-        self.default_combo = QComboBox(objectName="defaultCombo")
+        self.default_combo = QComboBox()
+        self.default_combo.setObjectName("defaultCombo")
         self._refresh_default_choices(settings.default_ramal)
         self.table.itemChanged.connect(lambda _item: self._refresh_default_choices(
             self.default_combo.currentData()))
 
-        add = QPushButton(_("Add"), clicked=self._add_row)
-        remove = QPushButton(_("Remove"), clicked=self._remove_row)
-        import_button = QPushButton(_("Import from account"), clicked=self.import_extensions.emit)
-        token_button = QPushButton(_("Change Access-Token…"), clicked=self.change_token.emit)
-        forget_button = QPushButton(_("Forget Access-Token"), clicked=self.forget_token.emit)
+        add = QPushButton(_("Add"))
+        add.clicked.connect(self._add_row)
+        remove = QPushButton(_("Remove"))
+        remove.clicked.connect(self._remove_row)
+        import_button = QPushButton(_("Import from account"))
+        import_button.clicked.connect(self.import_extensions.emit)
+        token_button = QPushButton(_("Change Access-Token…"))
+        token_button.clicked.connect(self.change_token.emit)
+        forget_button = QPushButton(_("Forget Access-Token"))
+        forget_button.clicked.connect(self.forget_token.emit)
         token_button.setEnabled(True)
         forget_button.setEnabled(not demo)
 
-        self.region_combo = QComboBox(objectName="regionCombo")
+        self.region_combo = QComboBox()
+        self.region_combo.setObjectName("regionCombo")
         for region in sorted(phonenumbers.SUPPORTED_REGIONS):
             self.region_combo.addItem(region, region)
         self.region_combo.setCurrentIndex(self.region_combo.findData(settings.region))
         self.confirm_check = QCheckBox(
-            _("Ask before calling a number from a link, the hotkey or the command line"),
-            objectName="confirmCheck")
+            _("Ask before calling a number from a link, the hotkey or the command line"))
+        self.confirm_check.setObjectName("confirmCheck")
         self.confirm_check.setChecked(settings.confirm_external_dials)
-        self.history_spin = QSpinBox(objectName="historySpin")
+        self.history_spin = QSpinBox()
+        self.history_spin.setObjectName("historySpin")
         self.history_spin.setRange(1, 500)
         self.history_spin.setValue(settings.history_limit)
 
-        self.favourites_table = QTableWidget(0, 2, objectName="favouritesTable")
+        self.favourites_table = QTableWidget(0, 2)
+        self.favourites_table.setObjectName("favouritesTable")
         self.favourites_table.setHorizontalHeaderLabels([_("Name"), _("Number")])
         self.favourites_table.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.Stretch)
@@ -103,27 +114,33 @@ class SettingsDialog(QDialog):
             1, QHeaderView.ResizeMode.ResizeToContents)
         for favourite in settings.favourites:
             self._append_favourite(favourite.name, favourite.number)
-        add_favourite = QPushButton(_("Add"), clicked=lambda: self._append_favourite("", ""))
-        remove_favourite = QPushButton(_("Remove"), clicked=lambda: self.favourites_table.removeRow(
+        add_favourite = QPushButton(_("Add"))
+        add_favourite.clicked.connect(lambda: self._append_favourite("", ""))
+        remove_favourite = QPushButton(_("Remove"))
+        remove_favourite.clicked.connect(lambda: self.favourites_table.removeRow(
             self.favourites_table.currentRow()))
 
-        self.hotkey_check = QCheckBox(_("Global hotkey: call the number on the clipboard"),
-                                      objectName="hotkeyCheck")
+        self.hotkey_check = QCheckBox(_("Global hotkey: call the number on the clipboard"))
+        self.hotkey_check.setObjectName("hotkeyCheck")
         self.hotkey_check.setChecked(settings.hotkey_enabled)
-        self.hotkey_edit = QKeySequenceEdit(QKeySequence(settings.hotkey), objectName="hotkeyEdit")
-        self.hotkey_note = QLabel(objectName="hotkeyNote", wordWrap=True)
+        self.hotkey_edit = QKeySequenceEdit(QKeySequence(settings.hotkey))
+        self.hotkey_edit.setObjectName("hotkeyEdit")
+        self.hotkey_note = QLabel(wordWrap=True)
+        self.hotkey_note.setObjectName("hotkeyNote")
         support = hotkey_support()
         if not support.available:
             self.hotkey_check.setEnabled(False)
             self.hotkey_edit.setEnabled(False)
             self.hotkey_note.setText(support.reason)
 
-        self.autostart_check = QCheckBox(_("Open tvdesk at login"), objectName="autostartCheck")
+        self.autostart_check = QCheckBox(_("Open tvdesk at login"))
+        self.autostart_check.setObjectName("autostartCheck")
         self.warm_check = QCheckBox(
-            _("Start the web engine in advance, so calls open faster (uses more memory)"),
-            objectName="warmCheck")
+            _("Start the web engine in advance, so calls open faster (uses more memory)"))
+        self.warm_check.setObjectName("warmCheck")
         self.warm_check.setChecked(settings.warm_engine)
-        self.language_combo = QComboBox(objectName="languageCombo")
+        self.language_combo = QComboBox()
+        self.language_combo.setObjectName("languageCombo")
         for value, text in (("auto", _("Automatic (system)")), ("pt_BR", "Português (Brasil)"),
                             ("en", "English")):
             self.language_combo.addItem(text, value)
@@ -131,12 +148,14 @@ class SettingsDialog(QDialog):
         self.language_combo.setToolTip(
             _("Language changes take effect the next time tvdesk starts."))
 
-        self.dnd_combo = QComboBox(objectName="dndCombo")
+        self.dnd_combo = QComboBox()
+        self.dnd_combo.setObjectName("dndCombo")
         self.dnd_combo.addItem(_("decline them"), "decline")
         self.dnd_combo.addItem(_("let them ring out unanswered"), "ignore")
         self.dnd_combo.setCurrentIndex(max(self.dnd_combo.findData(settings.dnd_action), 0))
 
-        self.error_label = QLabel(objectName="settingsError", wordWrap=True)
+        self.error_label = QLabel(wordWrap=True)
+        self.error_label.setObjectName("settingsError")
         self.error_label.setStyleSheet("color: #b00020;")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)

@@ -23,7 +23,8 @@ from tvdesk.ops import BackgroundRunner
 
 
 def api_base_combo(current: str) -> QComboBox:
-    combo = QComboBox(objectName="apiBaseCombo")
+    combo = QComboBox()
+    combo.setObjectName("apiBaseCombo")
     combo.setEditable(True)
     combo.addItem(_("{url} (documented)", url=KNOWN_API_BASES[0]), KNOWN_API_BASES[0])
     combo.addItem(_("{url} (current, Zenvia)", url=KNOWN_API_BASES[1]), KNOWN_API_BASES[1])
@@ -52,10 +53,12 @@ class TokenDialog(QDialog):
         self._store = token_store
         self._runner = runner
         self.api_combo = api_base_combo(api_base)
-        self.token_edit = QLineEdit(objectName="tokenEdit")
+        self.token_edit = QLineEdit()
+        self.token_edit.setObjectName("tokenEdit")
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.token_edit.setPlaceholderText(_("Paste the Access-Token from the TotalVoice panel"))
-        self.message = QLabel(objectName="tokenMessage", wordWrap=True)
+        self.message = QLabel(wordWrap=True)
+        self.message.setObjectName("tokenMessage")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.addButton(_("Check and save"),
                                                   QDialogButtonBox.ButtonRole.AcceptRole)

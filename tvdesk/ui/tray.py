@@ -34,8 +34,10 @@ class TrayController(QObject):
         self.icon = QSystemTrayIcon(parent)
         self.menu = QMenu()
         self.icon.setContextMenu(self.menu)
-        self.recent_menu = QMenu(self.menu, objectName="recentMenu")
-        self.favourites_menu = QMenu(self.menu, objectName="favouritesMenu")
+        self.recent_menu = QMenu(self.menu)
+        self.recent_menu.setObjectName("recentMenu")
+        self.favourites_menu = QMenu(self.menu)
+        self.favourites_menu.setObjectName("favouritesMenu")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self.favourites_menu.aboutToShow.connect(self._fill_favourites)
         self._recent: list[CallRecord] = []
