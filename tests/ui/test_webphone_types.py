@@ -184,6 +184,9 @@ def test_dial_from_the_call_bar_field_and_the_status_line(hidden_app, qtbot, san
     qtbot.mouseClick(button(window.bar, "dialButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: phone.session.state == "conversando", timeout=5000)
     assert phone.session.remote == "4001"
+    # A call made from the call bar is a recent call like any other.
+    assert desktop.state.history.last().number == "4001"
+    assert desktop.state.history.last().ramal == "4000"
     qtbot.mouseClick(button(window.bar, "hangupButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: phone.session.state == "conectado", timeout=5000)
 

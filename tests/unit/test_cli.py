@@ -390,3 +390,52 @@ def test_the_language_setting_applies_to_the_command_line(tmp_path):
                              "dial", "abc", "--yes"], capture_output=True, text=True, env=env,
                             timeout=60)
     assert "phone number" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["Tel: (48) 3283-0151", "tel:+55-48-3283-0151",
+                                   "callto:+554832830151"])
+def test_link_like_option_values_belong_to_the_command(cli_out, sandbox, with_token, value):
+    code, out = cli_out("url", "--ramal", "4000", "--ligar-para", value)
+    assert code == 0 and out.startswith(sandbox.base_url)
+    assert webphone_requests(sandbox)[-1].query["ligar_para"] == ["+554832830151"]
+
+
+def test_only_a_lone_positional_argument_is_a_link():
+    from tvdesk.app import LinkArgumentsError, split_link
+
+    assert split_link(["--basedir", "tel:x", "tel:+554832830151"]) == (
+        ["--basedir", "tel:x"], "tel:+554832830151")
+    assert split_link(["--debug", "callto:4001"]) == (["--debug"], "callto:4001")
+    for argv in (["url", "--ramal", "4000", "--ligar-para", "tel:+554832830151"],
+                 ["dial", "tel:+554832830151"], ["--api-base=https://x.invalid", "quit"]):
+        assert split_link(argv) == (argv, None)
+    with pytest.raises(LinkArgumentsError):
+        split_link(["tel:+554832830151", "--api-base", "https://evil.invalid"])
+
+
+def test_sandbox_is_for_the_app_and_says_so_for_commands(tmp_path, capsys):
+    assert main(["--basedir", str(tmp_path), "--sandbox", "url", "--ramal", "4000"]) == 2
+    err = capsys.readouterr().err
+    assert "do not apply to 'tvdesk url'" in err and "tvdesk --sandbox" in err
+
+
+def test_url_takes_its_type_from_the_tipo_setting(cli_out, sandbox, with_token, tmp_path):
+    from tvdesk.core.settings import Settings, SettingsStore
+
+    SettingsStore(tmp_path / "config" / "settings.json").save(Settings(tipo="embedded"))
+    cli_out("url", "--ramal", "4000")
+    assert webphone_requests(sandbox)[-1].query["tipo"] == ["embedded"]
+    cli_out("url", "--ramal", "4000", "--tipo", "hidden")   # the option still wins
+    assert webphone_requests(sandbox)[-1].query["tipo"] == ["hidden"]
+
+
+def test_dial_without_a_running_app_that_can_start_reports_it(tmp_path, capsys, monkeypatch):
+    import tvdesk.cli as cli_module
+    from tvdesk.core.errors import InstanceUnreachableError
+
+    def unreachable(self, request):
+        raise InstanceUnreachableError()
+
+    monkeypatch.setattr(cli_module.Cli, "_send_starting_if_needed", unreachable)
+    assert main(["--basedir", str(tmp_path), "dial", "+554832830151", "--yes"]) == 6
+    assert "could not be started" in capsys.readouterr().err
