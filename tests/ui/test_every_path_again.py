@@ -60,7 +60,7 @@ def test_ten_outside_dials_confirmed_and_cancelled_in_turn(desktop, qtbot):
             qtbot.mouseClick(box.call_button, Qt.MouseButton.LeftButton)
         else:
             box.reject()
-        qtbot.waitUntil(lambda: bool(replies), timeout=10000)
+        qtbot.waitUntil(lambda r=replies: bool(r), timeout=10000)
         reply = replies[0]
         assert reply["result"] == ("started" if index % 2 == 0 else "cancelled"), reply
         assert "internal error" not in str(reply)
