@@ -542,7 +542,8 @@ def mo_bytes(catalog: Catalog) -> bytes:
     originals_at = 7 * 4
     translations_at = originals_at + 8 * count
     data_at = translations_at + 8 * count
-    tables, data = [[], []], bytearray()
+    tables: list[list[tuple[int, int]]] = [[], []]
+    data = bytearray()
     for column, strings in enumerate((keys, [messages[k] for k in keys])):
         for text in strings:
             tables[column].append((len(text), data_at + len(data)))

@@ -9,6 +9,7 @@ later starts, `tvdesk dial ...` and links talk to it with one JSON line each way
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import time
@@ -120,7 +121,7 @@ class InstanceServer(QObject):
                 if b"\n" in buf and not sock.property("tvdesk-asked"):
                     sock.setProperty("tvdesk-asked", True)
                     line = bytes(buf).split(b"\n", 1)[0]
-                    self._answer(line, lambda reply, s=sock: self._send_reply(s, reply))
+                    self._answer(line, functools.partial(self._send_reply, sock))
 
             socket.readyRead.connect(on_ready)
             socket.disconnected.connect(socket.deleteLater)

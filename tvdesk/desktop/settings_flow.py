@@ -34,9 +34,17 @@ class SettingsFlow(QObject):
         dialog.load_autostart(autostart_for_platform(sys.platform))
         dialog.settings_accepted.connect(self.apply)
         dialog.change_token.connect(self._accounts.open_token_dialog)
-        dialog.forget_token.connect(lambda: (dialog.reject(), self._accounts.forget_token()))
-        dialog.import_extensions.connect(
-            lambda: (dialog.reject(), self._accounts.import_extensions()))
+
+        def forget_token() -> None:
+            dialog.reject()
+            self._accounts.forget_token()
+
+        def import_extensions() -> None:
+            dialog.reject()
+            self._accounts.import_extensions()
+
+        dialog.forget_token.connect(forget_token)
+        dialog.import_extensions.connect(import_extensions)
         dialog.show()
 
     def apply(self, settings: Settings) -> None:

@@ -33,6 +33,7 @@ import errno
 import os
 import plistlib
 import re
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
@@ -345,7 +346,9 @@ def _read_binary(registry: RegistryAccess, key: str, name: str) -> bytes | None:
 
     if not isinstance(registry, WinregRegistry):
         return None
-    import winreg  # only a WinregRegistry exists, so this is Windows
+    if sys.platform != "win32":   # never here: a WinregRegistry exists only on Windows
+        return None
+    import winreg
 
     try:
         with winreg.OpenKey(winreg.HKEY_CURRENT_USER, key) as handle:
@@ -363,7 +366,7 @@ class WindowsAutostart(UsesRegistry):
 
     def _switched_off_in_task_manager(self) -> bool:
         data = _read_binary(self.registry, STARTUP_APPROVED_KEY, RUN_VALUE_NAME)
-        return bool(data) and bool(data[0] & 1)
+        return bool(data and data[0] & 1)
 
     def is_enabled(self) -> bool:
         try:

@@ -197,7 +197,8 @@ def without_handler(text: str, mime: str, desktop_id: str) -> str:
     for start in sorted(emptied_headers, reverse=True):
         end = start + 1
         while end < len(kept) and _group_header(kept[end] or "") is None:
-            if kept[end] is not None and kept[end].strip():
+            kept_line = kept[end]
+            if kept_line is not None and kept_line.strip():
                 break
             end += 1
         body_is_empty = end >= len(kept) or _group_header(kept[end] or "") is not None

@@ -236,6 +236,7 @@ class WindowsIntegration(UsesRegistry):
             report.details.append(_("tvdesk is not registered for tel: and callto: links."))
         ours = self._our_command_lines()
         for scheme in SCHEMES:
+            program: str | None
             choice = registry.read(USER_CHOICE.format(scheme=scheme), "ProgId")
             if choice:
                 handled = choice.lower() == PROGID.lower()

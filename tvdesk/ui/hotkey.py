@@ -11,10 +11,14 @@ import logging
 import os
 import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from tvdesk.core.i18n import _
+
+if TYPE_CHECKING:
+    from pynput.keyboard import GlobalHotKeys
 
 log = logging.getLogger("tvdesk.hotkey")
 
@@ -71,7 +75,7 @@ class GlobalHotkey(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._listener = None
+        self._listener: GlobalHotKeys | None = None
 
     def start(self, sequence: str) -> str | None:
         """Register the hotkey; the reason in words when it cannot be."""

@@ -29,7 +29,14 @@ from tvdesk.core.api import normalize_base_url
 from tvdesk.core.errors import InvalidInputError, InvalidPhoneNumberError, TvdeskError
 from tvdesk.core.i18n import _
 from tvdesk.core.phone_numbers import normalize
-from tvdesk.core.settings import WEBPHONE_TYPES, Extension, Favourite, Settings, is_valid_ramal
+from tvdesk.core.settings import (
+    WEBPHONE_TYPES,
+    Extension,
+    Favourite,
+    Settings,
+    WebphoneType,
+    is_valid_ramal,
+)
 from tvdesk.integration.autostart import AutostartError
 from tvdesk.ui.hotkey import hotkey_support
 from tvdesk.ui.token_dialog import api_base_combo, combo_api_base
@@ -215,9 +222,11 @@ class SettingsDialog(QDialog):
         chooser.setCurrentIndex(max(chooser.findData(tipo), 0))
         self.table.setCellWidget(row, 2, chooser)
 
-    def _row_tipo(self, row: int) -> str:
-        chooser = self.table.cellWidget(row, 2)
-        return chooser.currentData() if chooser is not None else "floating"
+    def _row_tipo(self, row: int) -> WebphoneType:
+        chooser = self.table.cellWidget(row, 2)   # the QComboBox _append_row put there
+        if not isinstance(chooser, QComboBox):
+            return WebphoneType.FLOATING
+        return WebphoneType(chooser.currentData())
 
     def _append_favourite(self, name: str, number: str) -> None:
         row = self.favourites_table.rowCount()
@@ -244,7 +253,9 @@ class SettingsDialog(QDialog):
 
     def _add_row(self) -> None:
         self._append_row("", "")
-        self.table.editItem(self.table.item(self.table.rowCount() - 1, 0))
+        item = self.table.item(self.table.rowCount() - 1, 0)
+        if item is not None:   # always: _append_row sets it
+            self.table.editItem(item)
 
     def _remove_row(self) -> None:
         row = self.table.currentRow()
