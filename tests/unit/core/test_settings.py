@@ -432,3 +432,15 @@ def test_disk_full_on_save_keeps_the_saved_settings(store, monkeypatch):
     monkeypatch.undo()
     assert store.load().default_ramal == "4000"
     assert [p.name for p in store.path.parent.iterdir()] == ["settings.json"]
+
+
+def test_the_readme_settings_table_is_the_schema():
+    from pathlib import Path
+
+    from tvdesk.core.settings import OPTIONS, settings_markdown_table
+
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    assert settings_markdown_table() in readme, \
+        "README's settings table is stale: paste `python -m tvdesk.core.settings --markdown`"
+    assert [f for f in Settings.__dataclass_fields__ if f != "version"] == \
+        [option.key for option in OPTIONS]
