@@ -25,6 +25,25 @@ def compose(qapp, qtbot, paths, account, token_store, use_tray=True) -> Desktop:
     return desktop
 
 
+def compose_for_account(qapp, qtbot, home, sandbox, **settings_values) -> Desktop:
+    """The app on a real account at `sandbox`, with these settings saved before it starts."""
+    from PySide6.QtWidgets import QApplication
+
+    from tvdesk.core.account import Account
+    from tvdesk.core.paths import resolve_paths
+    from tvdesk.core.settings import Settings, SettingsStore
+    from tvdesk.core.token_store import TokenStore
+
+    paths = resolve_paths(home)
+    paths.ensure()
+    store = SettingsStore(paths.settings_file)
+    store.save(Settings(api_base=sandbox.base_url, **settings_values))
+    account = Account(api_base=sandbox.base_url, token=sandbox.token, demo=False,
+                      settings_store=store)
+    QApplication.clipboard().setText("")
+    return compose(qapp, qtbot, paths, account, TokenStore(environ={}), use_tray=True)
+
+
 def ask(qtbot, desktop: Desktop, request: dict[str, Any], timeout: int = 10000) -> dict[str, Any]:
     """The reply the instance server would send for `request` (waits for a dial's outcome)."""
     replies: list[dict[str, Any]] = []

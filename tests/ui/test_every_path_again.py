@@ -9,29 +9,19 @@ import copy
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-from support.desktop import ask_later, compose, dial
+from support.desktop import ask_later, compose_for_account, dial
 
-from tvdesk.core.account import Account
 from tvdesk.core.dialing import DialRequest
-from tvdesk.core.paths import resolve_paths
-from tvdesk.core.settings import Extension, Settings, SettingsStore, WebphoneType
-from tvdesk.core.token_store import TokenStore
+from tvdesk.core.settings import Extension, SettingsStore, WebphoneType
 from tvdesk.ui.confirm_dial import ConfirmDialBox
 
 
 @pytest.fixture
 def desktop(qapp, qtbot, tmp_path, make_sandbox):
     sandbox = make_sandbox(answer_after=0.2, hangup_after=0.4)
-    paths = resolve_paths(tmp_path / "home")
-    paths.ensure()
-    store = SettingsStore(paths.settings_file)
-    store.save(Settings(api_base=sandbox.base_url, extensions=[
-        Extension("4000"), Extension("4001"), Extension("4002")], default_ramal="4000",
-        warm_engine=False))
-    account = Account(api_base=sandbox.base_url, token=sandbox.token, demo=False,
-                      settings_store=store)
-    QApplication.clipboard().setText("")
-    desktop = compose(qapp, qtbot, paths, account, TokenStore(environ={}), use_tray=True)
+    desktop = compose_for_account(
+        qapp, qtbot, tmp_path / "home", sandbox, default_ramal="4000", warm_engine=False,
+        extensions=[Extension("4000"), Extension("4001"), Extension("4002")])
     desktop.sandbox = sandbox
     yield desktop
     desktop.shutdown.quit()

@@ -3,28 +3,19 @@
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-from support.desktop import ask, ask_later, compose
+from support.desktop import ask, ask_later, compose_for_account
 
-from tvdesk.core.account import Account
 from tvdesk.core.dialing import DialRequest
-from tvdesk.core.paths import resolve_paths
-from tvdesk.core.settings import Extension, Favourite, Settings, SettingsStore
-from tvdesk.core.token_store import TokenStore
+from tvdesk.core.settings import Extension, Favourite
 from tvdesk.ui.confirm_dial import ConfirmDialBox
 
 
 @pytest.fixture
 def app(qapp, qtbot, tmp_path, sandbox):
-    paths = resolve_paths(tmp_path / "home")
-    paths.ensure()
-    store = SettingsStore(paths.settings_file)
-    store.save(Settings(api_base=sandbox.base_url, extensions=[Extension("4000"), Extension("4001")],
-                        default_ramal="4000",
-                        favourites=[Favourite("Suporte TotalVoice", "(48) 3283-0151")]))
-    account = Account(api_base=sandbox.base_url, token=sandbox.token, demo=False,
-                      settings_store=store)
-    QApplication.clipboard().setText("")
-    desktop = compose(qapp, qtbot, paths, account, TokenStore(environ={}), use_tray=True)
+    desktop = compose_for_account(
+        qapp, qtbot, tmp_path / "home", sandbox,
+        extensions=[Extension("4000"), Extension("4001")], default_ramal="4000",
+        favourites=[Favourite("Suporte TotalVoice", "(48) 3283-0151")])
     yield desktop
     desktop.shutdown.quit()
 

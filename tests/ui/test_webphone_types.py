@@ -8,9 +8,8 @@ import requests
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
-from support.desktop import compose, dial
+from support.desktop import compose, compose_for_account, dial
 
-from tvdesk.core.account import Account
 from tvdesk.core.paths import resolve_paths
 from tvdesk.core.settings import Extension, Favourite, Settings, SettingsStore
 from tvdesk.core.token_store import TokenStore
@@ -21,14 +20,7 @@ pytestmark = pytest.mark.webengine
 
 
 def make_app(qapp, qtbot, tmp_path, sandbox, **settings_values):
-    paths = resolve_paths(tmp_path / "home")
-    paths.ensure()
-    store = SettingsStore(paths.settings_file)
-    store.save(Settings(api_base=sandbox.base_url, **settings_values))
-    account = Account(api_base=sandbox.base_url, token=sandbox.token, demo=False,
-                      settings_store=store)
-    desktop = compose(qapp, qtbot, paths, account, TokenStore(environ={}), use_tray=True)
-    return desktop
+    return compose_for_account(qapp, qtbot, tmp_path / "home", sandbox, **settings_values)
 
 
 @pytest.fixture
