@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal
@@ -19,6 +20,9 @@ from tvdesk.core.errors import TvdeskError
 from tvdesk.phone.page import WebphonePage
 from tvdesk.phone.session import PhoneSession
 from tvdesk.phone.states import CallState, ConnectionState
+
+if TYPE_CHECKING:
+    from PySide6.QtWebEngineCore import QWebEngineProfile
 
 log = logging.getLogger("tvdesk.hidden")
 
@@ -42,8 +46,8 @@ class BackgroundPhone(QObject):
     connection_changed = Signal(str)   # connecting, connected, disconnected, error
     session_created = Signal(object)   # PhoneSession, each time the page is (re)built
 
-    def __init__(self, ramal: str, fetch_url: FetchUrl, profile_provider: Callable[[], object],
-                 open_external: Callable[[QUrl], None], parent: QObject | None = None, *,
+    def __init__(self, ramal: str, fetch_url: FetchUrl, profile_provider: Callable[[], QWebEngineProfile],
+                 open_external: Callable[[QUrl], object], parent: QObject | None = None, *,
                  backoff: tuple[float, ...] = BACKOFF_SECONDS,
                  refresh_margin: float = REFRESH_MARGIN, min_refresh: float = 5.0) -> None:
         super().__init__(parent)
@@ -95,7 +99,7 @@ class BackgroundPhone(QObject):
             self.session.reconnect()
         else:
             self._retry_timer.stop()
-            self.session.disconnect()
+            self.session.disconnect_phone()
 
     def in_call(self) -> bool:
         return self.session is not None and self.session.in_call()
@@ -116,7 +120,12 @@ class BackgroundPhone(QObject):
         session.state_changed.connect(self._on_state)
         session.error.connect(self._on_page_error)
         page.renderProcessTerminated.connect(lambda *_args: self._on_renderer_gone())
-        page.loadFinished.connect(lambda ok: ok or self._lost("host page did not load"))
+
+        def on_load_finished(ok: bool) -> None:
+            if not ok:
+                self._lost("host page did not load")
+
+        page.loadFinished.connect(on_load_finished)
         self.session = session
         self._refresh_due = False
         self._schedule_refresh(url)
@@ -196,7 +205,8 @@ class BackgroundPhone(QObject):
         if self.session is not None:
             page = self.session.page
             self.session.deleteLater()
-            page.deleteLater()
+            if isinstance(page, WebphonePage):   # always: _on_url built it
+                page.deleteLater()
             self.session = None
 
     def _set_connection(self, state: ConnectionState) -> None:

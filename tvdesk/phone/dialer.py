@@ -48,6 +48,8 @@ from tvdesk.ops import BackgroundRunner
 from tvdesk.phone.states import ConnectionState
 
 if TYPE_CHECKING:
+    from PySide6.QtWebEngineCore import QWebEngineProfile
+
     from tvdesk.phone.background_host import BackgroundPhone
     from tvdesk.phone.panel_host import EmbeddedPanel
     from tvdesk.phone.window_host import PhoneWindow
@@ -135,7 +137,7 @@ class Dialer(QObject):
         self._runner = runner
         self._messages = messages
         self._icon = icon
-        self._profile: Any = None
+        self._profile: QWebEngineProfile | None = None
         self.windows: dict[str, PhoneWindow] = {}
         self.background: dict[str, BackgroundPhone] = {}
         self.embedded_panel: EmbeddedPanel | None = None   # set by the composition root
@@ -387,7 +389,7 @@ class Dialer(QObject):
             page.setParent(None)   # now owned by Python alone: deleted right here
             del page
 
-    def web_profile(self) -> Any:
+    def web_profile(self) -> QWebEngineProfile:
         if self._profile is None:
             from tvdesk.phone.profile import create_web_profile
             self._profile = create_web_profile(self.paths.web_profile_dir, self)

@@ -124,12 +124,15 @@ class WebphoneBridge(QObject):
 class _PopupCatcher(QWebEnginePage):
     """Stands in for a popup: hands its address to the system browser and goes away."""
 
-    def __init__(self, profile: QWebEngineProfile, open_external: Callable[[QUrl], None],
+    def __init__(self, profile: QWebEngineProfile, open_external: Callable[[QUrl], object],
                  parent: QObject | None = None) -> None:
         super().__init__(profile, parent)
         self._open_external = open_external
 
-    def acceptNavigationRequest(self, url: QUrl, nav_type, is_main_frame: bool) -> bool:
+    def acceptNavigationRequest(self, url: QUrl | str,
+                                nav_type: QWebEnginePage.NavigationType,
+                                is_main_frame: bool) -> bool:
+        url = QUrl(url)   # Qt always passes a QUrl; the base also takes text from Python
         if url.scheme().lower() in ("http", "https"):
             self._open_external(url)
         else:
@@ -143,7 +146,7 @@ class WebphonePage(QWebEnginePage):
     microphone_granted = Signal(str)   # origin
 
     def __init__(self, profile: QWebEngineProfile, webphone_url: QUrl,
-                 open_external: Callable[[QUrl], None], parent: QObject | None = None,
+                 open_external: Callable[[QUrl], object], parent: QObject | None = None,
                  host: str | None = None) -> None:
         super().__init__(profile, parent)
         self.webphone_url = QUrl(webphone_url)
@@ -201,7 +204,10 @@ class WebphonePage(QWebEnginePage):
             permission.deny()
             log.info("permission %s denied to %s", kind.name, redact(origin.toString()))
 
-    def acceptNavigationRequest(self, url: QUrl, nav_type, is_main_frame: bool) -> bool:
+    def acceptNavigationRequest(self, url: QUrl | str,
+                                nav_type: QWebEnginePage.NavigationType,
+                                is_main_frame: bool) -> bool:
+        url = QUrl(url)   # Qt always passes a QUrl; the base also takes text from Python
         if same_origin(url, self.webphone_url):
             return True
         if self._expect_host_page and is_main_frame and url.scheme() == "data":
@@ -217,7 +223,7 @@ class WebphonePage(QWebEnginePage):
         log.info("refused a navigation away from the webphone: %s", redact(url.toString()))
         return False
 
-    def createWindow(self, window_type) -> QWebEnginePage:
+    def createWindow(self, window_type: QWebEnginePage.WebWindowType) -> QWebEnginePage:
         return _PopupCatcher(self.profile(), self._send_to_browser, self)
 
     def _send_to_browser(self, url: QUrl) -> None:
@@ -231,7 +237,8 @@ class WebphonePage(QWebEnginePage):
         log.info("sent to the system browser: %s", redact(url.toString()))
         self._open_external(url)
 
-    def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:
+    def javaScriptConsoleMessage(self, level: QWebEnginePage.JavaScriptConsoleMessageLevel,
+                                 message: str, line: int, source: str) -> None:
         log.debug("page console: %s", redact(message)[:300])
 
     # --- events ---------------------------------------------------------------------

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QObject
-from PySide6.QtWebEngineCore import QWebEngineProfile
+from PySide6.QtWebEngineCore import QWebEngineDownloadRequest, QWebEngineProfile
 
 from tvdesk import __version__
 
@@ -26,7 +26,7 @@ def create_web_profile(storage_dir: Path, parent: QObject | None = None) -> QWeb
     return profile
 
 
-def _refuse_download(download) -> None:
+def _refuse_download(download: QWebEngineDownloadRequest) -> None:
     # A webphone has nothing to download; a page that tries is not doing its job.
     log.warning("refused a download offered by a web page")
     download.cancel()

@@ -111,7 +111,7 @@ class PhoneSession(QObject):
     def reconnect(self) -> bool:
         return self.page.send_command("conectar")
 
-    def disconnect(self) -> bool:
+    def disconnect_phone(self) -> bool:
         return self.page.send_command("desconectar")
 
     def quality_text(self) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QIcon
-from PySide6.QtWebEngineCore import QWebEngineProfile
+from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -33,7 +33,7 @@ class PhoneWindow(QWidget):
 
     def __init__(self, profile: QWebEngineProfile, url: str, ramal: str, number_display: str,
                  fechar_fim: bool, geometry: str = "", icon: QIcon | None = None,
-                 open_external: Callable[[QUrl], None] = QDesktopServices.openUrl) -> None:
+                 open_external: Callable[[QUrl], object] = QDesktopServices.openUrl) -> None:
         super().__init__()
         self.ramal = ramal
         self.number_display = number_display
@@ -86,7 +86,8 @@ class PhoneWindow(QWidget):
             title += f" · {state_label(self.session.state)}"
         self.setWindowTitle(f"{title} — tvdesk")
 
-    def _on_renderer_gone(self, status, exit_code: int) -> None:
+    def _on_renderer_gone(self, status: QWebEnginePage.RenderProcessTerminationStatus,
+                          exit_code: int) -> None:
         # The window stays closable; the call is lost, so offer a fresh webphone.
         log.warning("webphone renderer of %s ended (%s, %s)", self.ramal,
                     getattr(status, "name", status), exit_code)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import QEvent, Signal
+from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtWidgets import QApplication
 
 LINK_SCHEMES = ("tel", "callto")
@@ -16,7 +19,8 @@ class TvdeskApplication(QApplication):
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.FileOpen:
-            url = event.url()
+            # PySide6 passes the QFileOpenEvent itself; the stub only knows QEvent
+            url = cast(QFileOpenEvent, event).url()
             if url.scheme().lower() in LINK_SCHEMES:
                 self.link_opened.emit(url.toString())
                 return True
