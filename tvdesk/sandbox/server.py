@@ -325,6 +325,9 @@ class _EventHub:
 # --------------------------------------------------------------------------- HTTP
 
 
+_Request = socket.socket | tuple[bytes, socket.socket]   # socketserver's request type
+
+
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -335,14 +338,17 @@ class _HTTPServer(ThreadingHTTPServer):
         self._connections: set[socket.socket] = set()
         super().__init__(addr, _Handler)
 
-    def process_request(self, request, client_address):  # type: ignore[override]
-        with self._conn_lock:
-            self._connections.add(request)
+    # socketserver's request type covers datagram servers too; a TCP server's is its socket.
+    def process_request(self, request: _Request, client_address: Any) -> None:
+        if isinstance(request, socket.socket):
+            with self._conn_lock:
+                self._connections.add(request)
         super().process_request(request, client_address)
 
-    def shutdown_request(self, request):  # type: ignore[override]
-        with self._conn_lock:
-            self._connections.discard(request)
+    def shutdown_request(self, request: _Request) -> None:
+        if isinstance(request, socket.socket):
+            with self._conn_lock:
+                self._connections.discard(request)
         super().shutdown_request(request)
 
     def close_connections(self) -> None:
@@ -354,7 +360,7 @@ class _HTTPServer(ThreadingHTTPServer):
             except OSError:
                 pass
 
-    def handle_error(self, request, client_address):  # type: ignore[override]
+    def handle_error(self, request: _Request, client_address: Any) -> None:
         log.debug("connection error from %s", client_address[0], exc_info=True)
 
 

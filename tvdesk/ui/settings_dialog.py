@@ -37,7 +37,7 @@ from tvdesk.core.settings import (
     WebphoneType,
     is_valid_ramal,
 )
-from tvdesk.integration.autostart import AutostartError
+from tvdesk.integration.autostart import Autostart, AutostartError
 from tvdesk.ui.hotkey import hotkey_support
 from tvdesk.ui.token_dialog import api_base_combo, combo_api_base
 
@@ -291,7 +291,7 @@ class SettingsDialog(QDialog):
         self.settings_accepted.emit(settings)
         self.accept()
 
-    def load_autostart(self, autostart) -> None:
+    def load_autostart(self, autostart: Autostart) -> None:
         """Show the real state: autostart lives in the system, not in settings.json."""
         self._autostart = autostart
         self.autostart_check.setChecked(autostart.is_enabled())
