@@ -34,6 +34,14 @@ def pytest_configure(config):
                    "driven with xdotool")
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so a fixture can see that a test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 def _unavailable(reason: str):
     """No X session here: a failure on CI (a green CI means these ran), else a skip."""
     if os.environ.get("CI") == "true":
@@ -41,14 +49,22 @@ def _unavailable(reason: str):
     pytest.skip(reason)
 
 
+def _missing_xcb_library() -> str:
+    """The system library Qt's X11 plugin lacks, asked the app's way in a child process
+    (loading the plugin here would put it into the test process's own Qt)."""
+    script = ("from tvdesk.ui.qt_environment import choose_display\n"
+              "print(choose_display({'DISPLAY': ':0'})[1] or '')\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=60)
+    return result.stdout.strip() if result.returncode == 0 else f"(check failed: {result.stderr})"
+
+
 @pytest.fixture(scope="session")
 def x_session(tmp_path_factory):
     missing = missing_programs()
     if missing:
         _unavailable("needs " + ", ".join(missing))
-    from tvdesk.ui.qt_environment import choose_display
-
-    _note, missing_library = choose_display({"DISPLAY": ":0"})   # a copy: os.environ stays
+    missing_library = _missing_xcb_library()
     if missing_library:
         _unavailable(f"Qt's X11 plugin cannot load: {missing_library} is missing (Debian "
                      "packages libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 "
@@ -246,6 +262,32 @@ class Desk:
 
     # --- a call seen through to its end -----------------------------------------------
 
+    @staticmethod
+    def check_phone_titles(ramal: str, display: str, titles: list[str]) -> None:
+        """Every title names the extension and the number; some say the call is going."""
+        assert titles, f"no window for extension {ramal} was ever visible"
+        expected = re.compile(rf"Extension {ramal} → {re.escape(display)}"
+                              r"( · (ready|calling…|in call|call ended))? — tvdesk")
+        assert all(expected.fullmatch(t) for t in titles), titles
+        assert any(t.endswith((" · calling… — tvdesk", " · in call — tvdesk")) for t in titles), \
+            titles
+
+    def wait_for_call_state(self, ramal: str, state: str, timeout: float = 30) -> list[str]:
+        """Titles of the phone window of `ramal` seen until one shows `state` ("in call")."""
+        def showing() -> bool:
+            return any(t.endswith(f" · {state} — tvdesk")
+                       for t in self.windows(f"Extension {ramal} ").values())
+
+        return self.watch_titles(f"Extension {ramal} ", showing, timeout)
+
+    def wait_for_phone_window_closed(self, ramal: str, after: int, timeout: float = 40) -> None:
+        """The call's window closed itself (end of call) and the person was told."""
+        self.wait_for_log(f"phone window for {ramal} closed", after=after, timeout=timeout)
+        assert wait_until(lambda: not self.windows(f"Extension {ramal} "), 10), \
+            f"the phone window of {ramal} is still there: {self.windows('Extension')}"
+        self.wait_for_log(f"told the person: The webphone of extension {ramal} was closed.",
+                          after=after)
+
     def follow_floating_call(self, ramal: str, display: str, after: int,
                              timeout: float = 40) -> list[str]:
         """A started floating call: its window shows extension, number and state, and
@@ -253,21 +295,16 @@ class Desk:
         closed = f"phone window for {ramal} closed"
         titles = self.watch_titles(f"Extension {ramal} ", lambda: closed in self.since(after),
                                    timeout)
-        assert wait_until(lambda: not self.windows(f"Extension {ramal} "), 10), \
-            f"the phone window of {ramal} is still there: {self.windows('Extension')}"
-        assert titles, f"no window for extension {ramal} was ever visible:\n{self.since(after)}"
-        expected = re.compile(rf"Extension {ramal} → {re.escape(display)}"
-                              r"( · (ready|calling…|in call|call ended))? — tvdesk")
-        assert all(expected.fullmatch(t) for t in titles), titles
-        assert any(t.endswith((" · calling… — tvdesk", " · in call — tvdesk")) for t in titles), \
-            titles
-        self.wait_for_log(f"told the person: The webphone of extension {ramal} was closed.",
-                          after=after)
+        self.wait_for_phone_window_closed(ramal, after)
+        self.check_phone_titles(ramal, display, titles)
         return titles
 
     def assert_nothing_unexpected(self) -> None:
         """No "internal error" (or traceback) in the log or any command's output."""
-        texts = {"the app's log": self.log()}
+        texts = {"the app's --debug output": self.log()}
+        log_file = self.home / "logs" / "tvdesk.log"
+        if log_file.exists():
+            texts["logs/tvdesk.log"] = log_file.read_text(errors="replace")
         for pending in self.commands:
             if pending.result is not None:
                 texts[f"tvdesk {' '.join(pending.args)}"] = pending.result.stdout + pending.result.stderr
@@ -277,7 +314,7 @@ class Desk:
 
 
 @pytest.fixture
-def make_desk(x_session, make_sandbox, tmp_path):
+def make_desk(x_session, make_sandbox, tmp_path, request):
     """Factory: `make_desk(**SandboxConfig fields)`, a tvdesk not yet started, with its API."""
     desks: list[Desk] = []
 
@@ -303,6 +340,11 @@ def make_desk(x_session, make_sandbox, tmp_path):
         return desk
 
     yield factory
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        # What was on the screen when it went wrong, next to the app's logs.
+        shot = x_session.screenshot(tmp_path / "screen-at-failure.png")
+        print(f"scenario failed: screenshot {shot}, app output in {tmp_path}/home*/stderr-*.txt")
     for desk in desks:
         for pending in desk.commands:
             if not pending.done():

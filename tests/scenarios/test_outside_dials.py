@@ -70,4 +70,6 @@ def test_ten_outside_dials_alternately_confirmed_and_cancelled(desk):
     assert desk.log().count("the person answered a dial confirmation:") == 10
     assert not desk.confirmations()
     assert desk.app.alive()
+    desk.quit()
+    assert desk.app.process.returncode == 0
     desk.assert_nothing_unexpected()

@@ -103,7 +103,7 @@ class XSession:
 
     def active_window(self) -> str | None:
         result = self.run("xdotool", "getactivewindow")
-        return result.stdout.strip() or None if result.returncode == 0 else None
+        return (result.stdout.strip() or None) if result.returncode == 0 else None
 
     def screenshot(self, path: Path) -> Path | None:
         """A PNG of the whole screen, grabbed by a small Qt (xcb) client; None if that fails."""
@@ -130,7 +130,7 @@ class XSession:
         return self
 
     def _spawn(self, name: str, args: list[str], **kwargs) -> subprocess.Popen:
-        log = open(self.log_dir / f"{name}.log", "wb")
+        log = open(self.log_dir / f"{name}.log", "ab")
         self._logs.append(log)
         process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                                    start_new_session=True, **kwargs)
@@ -180,27 +180,40 @@ class XSession:
         result = self.run("xdotool", "search", "--onlyvisible", "--class", "^trayer$")
         return result.returncode == 0 and bool(result.stdout.split())
 
-    def _start_trayer(self) -> None:
-        trayer = self._spawn("trayer", [
-            "trayer", "--edge", "top", "--align", "right", "--widthtype", "request",
-            "--height", "24", "--SetDockType", "true", "--SetPartialStrut", "true"], env=self.env)
-        if not wait_until(lambda: self._tray_owner() or trayer.poll() is not None, timeout=20):
-            raise XSessionError(f"trayer did not come up:\n{self._log_tail('trayer')}")
-        if trayer.poll() is not None:
-            raise XSessionError(f"trayer exited ({trayer.returncode}):\n{self._log_tail('trayer')}")
+    def _start_trayer(self, attempts: int = 2) -> None:
+        args = ["trayer", "--edge", "top", "--align", "right", "--widthtype", "request",
+                "--height", "24", "--SetDockType", "true", "--SetPartialStrut", "true"]
+        for attempt in range(1, attempts + 1):
+            trayer = self._spawn("trayer", args, env=self.env)
+            if wait_until(lambda t=trayer: self._tray_owner() or t.poll() is not None, timeout=15) \
+                    and trayer.poll() is None:
+                return
+            problem = (f"exited ({trayer.returncode})" if trayer.poll() is not None
+                       else "showed no tray window in 15 s")
+            self._end(trayer)
+            self._processes.remove(("trayer", trayer))
+            if attempt == attempts:
+                windows = self.run("xdotool", "search", "--name", ".").stdout.split()
+                raise XSessionError(f"trayer {problem} (attempt {attempt}); windows: "
+                                    f"{[(w, self.window_name(w)) for w in windows]}\n"
+                                    f"{self._log_tail('trayer')}")
 
     def alive(self) -> dict[str, bool]:
         return {name: process.poll() is None for name, process in self._processes}
 
+    @staticmethod
+    def _end(process: subprocess.Popen) -> None:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(5)
+
     def stop(self) -> None:
         for _name, process in reversed(self._processes):
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait(5)
+            self._end(process)
         self._processes.clear()
         for log in self._logs:
             log.close()
