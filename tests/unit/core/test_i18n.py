@@ -97,16 +97,16 @@ def test_underscore_formats_fields_in_english():
 
 
 def test_values_are_not_formatted_twice():
-    assert i18n._("Calling {number}…", number="{evil}") == "Calling {evil}…"
+    assert i18n._("Call {number}?", number="{evil}") == "Call {evil}?"
 
 
 def test_underscore_uses_the_catalog_in_portuguese():
     i18n.set_language("pt_BR")
-    assert i18n._("Calling {number}…", number="{evil}") == "Ligando para {evil}…"
+    assert i18n._("Call {number}?", number="{evil}") == "Ligar para {evil}?"
     assert i18n._("tvdesk is not running.") == "O tvdesk não está aberto."
     assert i18n._("Untranslated text") == "Untranslated text"
     i18n.set_language("en")
-    assert i18n._("Calling {number}…", number="11") == "Calling 11…"
+    assert i18n._("Call {number}?", number="11") == "Call 11?"
     assert i18n._("tvdesk is not running.") == "tvdesk is not running."
 
 
