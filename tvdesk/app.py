@@ -171,8 +171,8 @@ def run_desktop(args: argparse.Namespace, paths: AppPaths) -> int:
         log.warning(display_note)
         print("tvdesk: " + _("no display found: running without windows; use 'tvdesk dial' "
                              "to call and 'tvdesk quit' to stop."), file=sys.stderr)
-    # Qt WebEngine is imported only when the first call opens; it requires this flag
-    # before the application object exists.
+    # Qt WebEngine is imported later (warm-up, a background phone or the first call), and
+    # it needs this flag set before the application object exists.
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     qInstallMessageHandler(_qt_message_to_log)   # Qt's warnings go to our log, not the terminal
     qapp = TvdeskApplication(sys.argv[:1])

@@ -23,13 +23,17 @@ from tvdesk.core import errors
 from tvdesk.core.i18n import _
 from tvdesk.core.redact import redact, register_secret
 from tvdesk.core.settings import DOCUMENTED_API_BASE, WEBPHONE_TYPES, Extension, is_valid_ramal
+from tvdesk.core.webphone_url import (  # noqa: F401 - part of the client's interface
+    MAX_URL_LENGTH,
+    check_webphone_host,
+    check_webphone_url,
+)
 
 log = logging.getLogger("tvdesk.api")
 
 USER_AGENT = f"tvdesk/{__version__} (+https://github.com/tvdesk; python-requests/{requests_version})"
 DEFAULT_TIMEOUT = (5.0, 15.0)     # connect, read (seconds)
 PAGE_LIMIT = 200                  # the documented maximum of /ramal/relatorio
-MAX_URL_LENGTH = 4096
 # 429: wait a little and try again, but never keep a person waiting more than ~3 s.
 RATE_LIMIT_WAITS = (0.5, 1.5)
 MAX_RATE_LIMIT_WAIT = 3.0
@@ -247,40 +251,3 @@ def _extension_from_record(record: Any) -> Extension | None:
     tags = record.get("tags")
     label = tags if isinstance(tags, str) else ""
     return Extension(ramal=ramal, label=label, id_ramal=id_ramal)
-
-
-def check_webphone_url(url: str, require_https: bool = False) -> None:
-    """Refuse a webphone URL no web view should open."""
-    if len(url) > MAX_URL_LENGTH:
-        raise errors.UnsafeUrlError("too long")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise errors.UnsafeUrlError("not an http(s) address")
-    if require_https and parts.scheme != "https":
-        # The URL's key and signature are credentials: never downgrade them to plain http.
-        raise errors.UnsafeUrlError("not https")
-    if parts.username or parts.password:
-        raise errors.UnsafeUrlError("credentials in the address")
-
-
-TRUSTED_WEBPHONE_DOMAINS = ("totalvoice.com.br", "zenvia.com")
-
-
-def _is_loopback(host: str) -> bool:
-    return host in ("localhost", "::1") or host.startswith("127.")
-
-
-def check_webphone_host(url: str, api_base: str) -> None:
-    """Refuse to open a webphone served from a host the person would not expect.
-
-    Expected: the API's own host, TotalVoice's and Zenvia's domains (the page may live on
-    another of their hosts, e.g. voice-app.zenvia.com), or loopback for a local API.
-    """
-    host = (urlsplit(url).hostname or "").lower()
-    api_host = (urlsplit(api_base).hostname or "").lower()
-    if host == api_host or (_is_loopback(host) and _is_loopback(api_host)):
-        return
-    if any(host == domain or host.endswith("." + domain) for domain in TRUSTED_WEBPHONE_DOMAINS):
-        return
-    log.warning("refused a webphone URL on an unexpected host")
-    raise errors.UnsafeUrlError("unexpected host")

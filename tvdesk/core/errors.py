@@ -6,13 +6,14 @@ or a webphone URL's key/signature (see `redact`).
 
 from __future__ import annotations
 
+from tvdesk.core.exit_codes import ExitCode
 from tvdesk.core.i18n import _
 
 
 class TvdeskError(Exception):
     """Base class of every error tvdesk expects and explains."""
 
-    exit_code = 1
+    exit_code: int = ExitCode.UNEXPECTED
 
     def user_message(self) -> str:
         return _("Something went wrong: {detail}", detail=str(self))
@@ -21,17 +22,17 @@ class TvdeskError(Exception):
 # --- configuration and local state -------------------------------------------------
 
 class NoTokenError(TvdeskError):
-    exit_code = 3
+    exit_code: int = ExitCode.NO_TOKEN
 
     def user_message(self) -> str:
         return _(
-            "No Access-Token is set up. Run 'tvdesk token set' or set TVDESK_TOKEN "
-            "(or start with --sandbox to try the demo)."
+            "No Access-Token is set up. Run 'tvdesk token set' or set TVDESK_TOKEN. "
+            "To try tvdesk without an account, start the app with 'tvdesk --sandbox'."
         )
 
 
 class KeyringUnavailableError(TvdeskError):
-    exit_code = 7
+    exit_code: int = ExitCode.NO_KEYRING
 
     def __init__(self, backend: str = "") -> None:
         super().__init__(backend)
@@ -47,7 +48,7 @@ class KeyringUnavailableError(TvdeskError):
 
 
 class InvalidPhoneNumberError(TvdeskError):
-    exit_code = 2
+    exit_code: int = ExitCode.BAD_INPUT
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -58,7 +59,7 @@ class InvalidPhoneNumberError(TvdeskError):
 
 
 class InvalidExtensionError(TvdeskError):
-    exit_code = 2
+    exit_code: int = ExitCode.BAD_INPUT
 
     def __init__(self, ramal: str) -> None:
         super().__init__("invalid extension")
@@ -68,10 +69,18 @@ class InvalidExtensionError(TvdeskError):
         return _("An extension (ramal) has 3 or 4 digits.")
 
 
+class UnknownExtensionError(InvalidExtensionError):
+    """A well-formed extension that is not among the account's."""
+
+    def user_message(self) -> str:
+        return _("Extension {ramal} is not one of this account's extensions. Import them "
+                 "again, or add it in Settings.", ramal=self.ramal)
+
+
 class UnsafeUrlError(TvdeskError):
     """The API answered with a URL tvdesk refuses to open."""
 
-    exit_code = 4
+    exit_code: int = ExitCode.API_ERROR
 
     def user_message(self) -> str:
         return _("The API answered with a webphone address tvdesk will not open ({reason}).",
@@ -83,7 +92,7 @@ class UnsafeUrlError(TvdeskError):
 class ApiError(TvdeskError):
     """The API answered, but not with success."""
 
-    exit_code = 4
+    exit_code: int = ExitCode.API_ERROR
 
     def __init__(self, status: int = 0, motivo: int | None = None, mensagem: str = "") -> None:
         super().__init__(f"HTTP {status}, motivo {motivo}")
@@ -97,7 +106,7 @@ class ApiError(TvdeskError):
 
 
 class AuthenticationError(ApiError):
-    exit_code = 3
+    exit_code: int = ExitCode.NO_TOKEN
 
     def user_message(self) -> str:
         if "desativ" in self.mensagem.lower():
@@ -145,7 +154,7 @@ class UnexpectedResponseError(ApiError):
 # --- transport -----------------------------------------------------------------
 
 class NetworkError(TvdeskError):
-    exit_code = 5
+    exit_code: int = ExitCode.NETWORK
 
     def __init__(self, host: str = "") -> None:
         super().__init__(host)
@@ -173,7 +182,7 @@ class RedirectRefusedError(NetworkError):
 
 
 class InstanceUnreachableError(TvdeskError):
-    exit_code = 6
+    exit_code: int = ExitCode.NOT_RUNNING
 
     def user_message(self) -> str:
         return _("tvdesk is not running and could not be started.")
@@ -183,9 +192,9 @@ class InstanceUnreachableError(TvdeskError):
 class InvalidInputError(TvdeskError):
     """Something the person typed does not fit; the sentence is written where it is found."""
 
-    exit_code = 2
+    exit_code: int = ExitCode.BAD_INPUT
 
-    def __init__(self, text: str, exit_code: int = 2) -> None:
+    def __init__(self, text: str, exit_code: int = ExitCode.BAD_INPUT) -> None:
         super().__init__(text)
         self.text = text
         self.exit_code = exit_code

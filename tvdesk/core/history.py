@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tvdesk.core.atomic_file import backup_path, load_json, write_text_atomic
+from tvdesk.core.settings import OPTION
 
 log = logging.getLogger("tvdesk.history")
 
@@ -24,8 +25,11 @@ HISTORY_FILE_NAME = "history.json"
 DEMO_HISTORY_FILE_NAME = "history-demo.json"   # the sandbox's calls never mix with real ones
 HISTORY_VERSION = 1
 CALL_KINDS = ("outgoing", "missed", "incoming")
-LIMIT_RANGE = (1, 500)
-DEFAULT_LIMIT = 50
+# The limits are the `history_limit` setting's, written once in the settings schema.
+_LIMIT = OPTION["history_limit"]
+assert _LIMIT.bounds is not None
+LIMIT_RANGE: tuple[int, int] = _LIMIT.bounds
+DEFAULT_LIMIT: int = _LIMIT.default
 
 
 @dataclass(frozen=True)
@@ -138,7 +142,7 @@ class CallHistory:
         backup_path(self.path).unlink(missing_ok=True)
 
     def set_limit(self, limit: int) -> None:
-        """Change how many calls are kept (ValueError outside 1..500).
+        """Change how many calls are kept (ValueError outside LIMIT_RANGE).
 
         When that drops calls, the file is saved at once, best effort: a failure is only
         logged, because the next `add` or `clear` saves the shorter list anyway.

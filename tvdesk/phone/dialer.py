@@ -38,12 +38,14 @@ from tvdesk.core.errors import (
     InvalidPhoneNumberError,
     NoTokenError,
     TvdeskError,
+    UnknownExtensionError,
 )
 from tvdesk.core.exit_codes import ExitCode
 from tvdesk.core.i18n import _
 from tvdesk.core.paths import AppPaths
 from tvdesk.core.phone_numbers import DialTarget, normalize
 from tvdesk.core.settings import Settings, WebphoneType, is_valid_ramal
+from tvdesk.core.webphone_url import check_webphone_host
 from tvdesk.ops import BackgroundRunner
 from tvdesk.phone.states import ConnectionState
 
@@ -184,8 +186,6 @@ class Dialer(QObject):
             url = account.client().webphone_url(ramal=ramal, ligar_para=number,
                                                 fechar_fim=pending.fechar_fim,
                                                 tipo=pending.tipo.value)
-            from tvdesk.core.api import check_webphone_host
-
             check_webphone_host(url, account.api_base)   # before any web view sees it
             return url
 
@@ -354,8 +354,6 @@ class Dialer(QObject):
             def work() -> str:
                 url = account.client().webphone_url(ramal=ramal, fechar_fim=False,
                                                     tipo=WebphoneType.HIDDEN.value)
-                from tvdesk.core.api import check_webphone_host
-
                 check_webphone_host(url, account.api_base)
                 return url
 
@@ -437,10 +435,3 @@ class Dialer(QObject):
         if self.embedded_panel is not None:
             self.embedded_panel.return_to_idle()
 
-
-class UnknownExtensionError(InvalidExtensionError):
-    """A well-formed extension that is not among the account's."""
-
-    def user_message(self) -> str:
-        return _("Extension {ramal} is not one of this account's extensions. Import them "
-                 "again, or add it in Settings.", ramal=self.ramal)

@@ -30,6 +30,7 @@ from PySide6.QtWebEngineCore import (
 
 from tvdesk.core.redact import redact
 from tvdesk.core.webphone_protocol import WebphoneEvent, build_command, parse_event
+from tvdesk.core.webphone_url import origin_of, same_origin
 
 log = logging.getLogger("tvdesk.webphone")
 
@@ -78,13 +79,6 @@ HOST_PAGES = {
 }
 
 
-def url_origin(url: QUrl) -> str:
-    port = url.port(_default_port(url))
-    default = _default_port(url)
-    suffix = f":{port}" if port != default else ""
-    return f"{url.scheme().lower()}://{url.host().lower()}{suffix}"
-
-
 def _bridge_script(origin: str) -> QWebEngineScript:
     source = QFile(":/qtwebchannel/qwebchannel.js")
     if not source.open(QIODevice.OpenModeFlag.ReadOnly):
@@ -98,15 +92,6 @@ def _bridge_script(origin: str) -> QWebEngineScript:
     script.setRunsOnSubFrames(False)
     script.setSourceCode(library + _BRIDGE_LISTENER % json.dumps(origin))
     return script
-
-
-def same_origin(a: QUrl, b: QUrl) -> bool:
-    return (a.scheme().lower(), a.host().lower(), a.port(_default_port(a))) == \
-           (b.scheme().lower(), b.host().lower(), b.port(_default_port(b)))
-
-
-def _default_port(url: QUrl) -> int:
-    return {"http": 80, "https": 443}.get(url.scheme().lower(), -1)
 
 
 class WebphoneBridge(QObject):
@@ -151,7 +136,7 @@ class WebphonePage(QWebEnginePage):
         super().__init__(profile, parent)
         self.webphone_url = QUrl(webphone_url)
         self.host = host   # None: the webphone is the page; "hidden"/"embedded": our host page
-        self.origin = url_origin(self.webphone_url)
+        self.origin = origin_of(self.webphone_url.toString())
         self._expect_host_page = False
         self._open_external = open_external
         self._last_external_open = -EXTERNAL_OPEN_INTERVAL
@@ -196,7 +181,7 @@ class WebphonePage(QWebEnginePage):
         kind = permission.permissionType()
         origin = permission.origin()
         if kind == QWebEnginePermission.PermissionType.MediaAudioCapture \
-                and same_origin(origin, self.webphone_url):
+                and same_origin(origin.toString(), self.webphone_url.toString()):
             permission.grant()
             log.info("microphone granted to %s", origin.toString())
             self.microphone_granted.emit(origin.toString())
@@ -208,7 +193,7 @@ class WebphonePage(QWebEnginePage):
                                 nav_type: QWebEnginePage.NavigationType,
                                 is_main_frame: bool) -> bool:
         url = QUrl(url)   # Qt always passes a QUrl; the base also takes text from Python
-        if same_origin(url, self.webphone_url):
+        if same_origin(url.toString(), self.webphone_url.toString()):
             return True
         if self._expect_host_page and is_main_frame and url.scheme() == "data":
             self._expect_host_page = False

@@ -30,7 +30,8 @@ from tvdesk.core.errors import InvalidInputError, InvalidPhoneNumberError, Tvdes
 from tvdesk.core.i18n import _
 from tvdesk.core.phone_numbers import normalize
 from tvdesk.core.settings import (
-    WEBPHONE_TYPES,
+    OPTION,
+    DndAction,
     Extension,
     Favourite,
     Settings,
@@ -42,9 +43,17 @@ from tvdesk.ui.hotkey import hotkey_support
 from tvdesk.ui.token_dialog import api_base_combo, combo_api_base
 
 
-def webphone_type_label(tipo: str) -> str:
-    return {"floating": _("window"), "embedded": _("in the main window"),
-            "hidden": _("background + call bar")}.get(tipo, tipo)
+def label_of(key: str) -> str:
+    """A setting's words, from the settings schema (one place for every setting)."""
+    label = OPTION[key].label
+    assert label is not None, f"setting {key} has no label in the schema"
+    return label()
+
+
+def bounds_of(key: str) -> tuple[int, int]:
+    bounds = OPTION[key].bounds
+    assert bounds is not None, f"setting {key} has no bounds in the schema"
+    return bounds
 
 
 class SettingsDialog(QDialog):
@@ -64,10 +73,10 @@ class SettingsDialog(QDialog):
         self.api_combo.setEnabled(not demo)
         self.tipo_combo = QComboBox()
         self.tipo_combo.setObjectName("tipoCombo")
-        for tipo in WEBPHONE_TYPES:
-            self.tipo_combo.addItem(webphone_type_label(tipo), tipo)
+        for tipo in WebphoneType:
+            self.tipo_combo.addItem(tipo.label(), tipo.value)
         self.tipo_combo.setCurrentIndex(self.tipo_combo.findData(settings.tipo))
-        self.fechar_fim_check = QCheckBox(_("Close the phone window when the call ends"))
+        self.fechar_fim_check = QCheckBox(label_of("fechar_fim"))
         self.fechar_fim_check.setObjectName("fecharFimCheck")
         self.fechar_fim_check.setChecked(settings.fechar_fim)
 
@@ -103,13 +112,12 @@ class SettingsDialog(QDialog):
         for region in sorted(phonenumbers.SUPPORTED_REGIONS):
             self.region_combo.addItem(region, region)
         self.region_combo.setCurrentIndex(self.region_combo.findData(settings.region))
-        self.confirm_check = QCheckBox(
-            _("Ask before calling a number from a link, the hotkey or the command line"))
+        self.confirm_check = QCheckBox(label_of("confirm_external_dials"))
         self.confirm_check.setObjectName("confirmCheck")
         self.confirm_check.setChecked(settings.confirm_external_dials)
         self.history_spin = QSpinBox()
         self.history_spin.setObjectName("historySpin")
-        self.history_spin.setRange(1, 500)
+        self.history_spin.setRange(*bounds_of("history_limit"))
         self.history_spin.setValue(settings.history_limit)
 
         self.favourites_table = QTableWidget(0, 2)
@@ -127,7 +135,7 @@ class SettingsDialog(QDialog):
         remove_favourite.clicked.connect(lambda: self.favourites_table.removeRow(
             self.favourites_table.currentRow()))
 
-        self.hotkey_check = QCheckBox(_("Global hotkey: call the number on the clipboard"))
+        self.hotkey_check = QCheckBox(label_of("hotkey_enabled"))
         self.hotkey_check.setObjectName("hotkeyCheck")
         self.hotkey_check.setChecked(settings.hotkey_enabled)
         self.hotkey_edit = QKeySequenceEdit(QKeySequence(settings.hotkey))
@@ -142,8 +150,7 @@ class SettingsDialog(QDialog):
 
         self.autostart_check = QCheckBox(_("Open tvdesk at login"))
         self.autostart_check.setObjectName("autostartCheck")
-        self.warm_check = QCheckBox(
-            _("Start the web engine in advance, so calls open faster (uses more memory)"))
+        self.warm_check = QCheckBox(label_of("warm_engine"))
         self.warm_check.setObjectName("warmCheck")
         self.warm_check.setChecked(settings.warm_engine)
         self.language_combo = QComboBox()
@@ -157,8 +164,8 @@ class SettingsDialog(QDialog):
 
         self.dnd_combo = QComboBox()
         self.dnd_combo.setObjectName("dndCombo")
-        self.dnd_combo.addItem(_("decline them"), "decline")
-        self.dnd_combo.addItem(_("let them ring out unanswered"), "ignore")
+        self.dnd_combo.addItem(_("decline them"), DndAction.DECLINE.value)
+        self.dnd_combo.addItem(_("let them ring out unanswered"), DndAction.IGNORE.value)
         self.dnd_combo.setCurrentIndex(max(self.dnd_combo.findData(settings.dnd_action), 0))
 
         self.error_label = QLabel(wordWrap=True)
@@ -170,15 +177,15 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
 
         form = QFormLayout()
-        form.addRow(_("API address"), self.api_combo)
-        form.addRow(_("Webphone type for the command line"), self.tipo_combo)
+        form.addRow(label_of("api_base"), self.api_combo)
+        form.addRow(label_of("tipo"), self.tipo_combo)
         form.addRow("", self.fechar_fim_check)
-        form.addRow(_("Default extension"), self.default_combo)
-        form.addRow(_("Phone numbers from"), self.region_combo)
+        form.addRow(label_of("default_ramal"), self.default_combo)
+        form.addRow(label_of("region"), self.region_combo)
         form.addRow("", self.confirm_check)
-        form.addRow(_("Recent calls kept"), self.history_spin)
-        form.addRow(_("Incoming calls in Do Not Disturb"), self.dnd_combo)
-        form.addRow(_("Language"), self.language_combo)
+        form.addRow(label_of("history_limit"), self.history_spin)
+        form.addRow(label_of("dnd_action"), self.dnd_combo)
+        form.addRow(label_of("language"), self.language_combo)
         form.addRow("", self.autostart_check)
         form.addRow("", self.warm_check)
         hotkey_row = QHBoxLayout()
@@ -217,8 +224,8 @@ class SettingsDialog(QDialog):
         self.table.setItem(row, 0, QTableWidgetItem(ramal))
         self.table.setItem(row, 1, QTableWidgetItem(label))
         chooser = QComboBox()
-        for value, text in ((t, webphone_type_label(t)) for t in WEBPHONE_TYPES):
-            chooser.addItem(text, value)
+        for tipo in WebphoneType:
+            chooser.addItem(tipo.label(), tipo.value)
         chooser.setCurrentIndex(max(chooser.findData(tipo), 0))
         self.table.setCellWidget(row, 2, chooser)
 

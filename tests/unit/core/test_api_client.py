@@ -488,3 +488,39 @@ def test_a_name_that_does_not_resolve_is_a_network_error():
             api.balance()
     assert "api.tvdesk-test.invalid" in caught.value.user_message()
     assert "dns-token-123456" not in str(caught.value)
+
+
+@pytest.mark.parametrize("host, loopback", [
+    ("127.0.0.1", True), ("127.8.9.10", True), ("localhost", True), ("::1", True),
+    ("[::1]", True), ("127.evil.invalid", False), ("127.0.0.1.evil.invalid", False),
+    ("localhost.evil.invalid", False), ("10.0.0.1", False), ("", False),
+])
+def test_loopback_is_decided_by_address_not_by_prefix(host, loopback):
+    from tvdesk.core.webphone_url import is_loopback_host
+
+    assert is_loopback_host(host) is loopback
+
+
+def test_a_loopback_looking_name_is_an_unexpected_webphone_host():
+    from tvdesk.core.errors import UnsafeUrlError
+    from tvdesk.core.webphone_url import check_webphone_host
+
+    check_webphone_host("http://127.0.0.1:9/w3/?key=k", "http://127.0.0.1:8000")
+    with pytest.raises(UnsafeUrlError):
+        check_webphone_host("http://127.evil.invalid:9/w3/?key=k", "http://127.0.0.1:8000")
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("https://voice-app.zenvia.com/w3/?key=1", "https://VOICE-APP.zenvia.com:443/x", True),
+    ("http://127.0.0.1:8000/w3/", "http://127.0.0.1:8000", True),
+    ("http://127.0.0.1:8000/w3/", "http://127.0.0.1:8001/w3/", False),
+    ("https://a.zenvia.com/", "http://a.zenvia.com/", False),
+    ("https://a.zenvia.com:bad/", "https://a.zenvia.com/", False),
+    ("data:text/html,x", "data:text/html,x", False),
+])
+def test_one_definition_of_the_webphone_origin(a, b, same):
+    from tvdesk.core.webphone_url import origin_of, same_origin
+
+    assert same_origin(a, b) is same
+    assert origin_of("https://a.zenvia.com:443/w3/?k=1") == "https://a.zenvia.com"
+    assert origin_of("http://[::1]:8000/w3/") == "http://[::1]:8000"
