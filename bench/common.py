@@ -504,7 +504,7 @@ class App:
         answer = self.request({"command": "dial", "ramal": ramal, "number": number,
                                "source": "cli", "confirmed": True})
         if not answer.get("ok"):
-            raise Failed(f"dial refused: {answer.get('error')}")
+            raise Failed(f"dial refused: {answer.get('message') or answer.get('error')}")
         return sent
 
     def stop(self) -> None:
