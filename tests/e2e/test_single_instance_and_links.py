@@ -80,3 +80,25 @@ def test_a_crashed_instance_does_not_block_the_next_start(sandbox, app_env, star
     result = tvdesk_cli(home, env, "dial", "4001", "--ramal", "4000", "--yes")
     assert result.returncode == 0, result.stderr
     assert wait_until(lambda: len(webphone_calls(sandbox)) == 1)
+
+
+def test_a_link_handed_over_without_a_display_says_only_how_it_went(sandbox, app_env, start_app,
+                                                                   tmp_path):
+    """A shell without DISPLAY hands a link to the running app: no note about running
+    without windows (that is the running app's business), and the outcome's exit code."""
+    home = tmp_path / "home"
+    write_settings(home, api_base=sandbox.base_url, extensions=[{"ramal": "4000"}],
+                   default_ramal="4000")
+    env = dict(app_env, TVDESK_TOKEN=sandbox.token)
+    for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
+        env.pop(name, None)
+    app = start_app(env, "--minimized", home=home)
+    app.wait_for_log("tvdesk ready")
+    assert "no display found" in app.output()           # the running app may say it
+    for _ in range(2):
+        link = tvdesk_cli(home, env, "tel:+55-48-3283-0151")
+        assert "no display found" not in link.stderr
+        assert link.returncode == 9, link.stderr          # headless: nobody can confirm
+        assert "cannot ask you to confirm" in link.stderr
+    assert webphone_calls(sandbox) == []
+    assert app.alive()
