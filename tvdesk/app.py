@@ -307,6 +307,7 @@ def build_desktop(qapp: QApplication, paths: AppPaths, account: Account, token_s
     messages = MessageBus(qapp)
     state = AppState(paths, account, messages, qapp)
     runner = BackgroundRunner(qapp)
+    runner.default_failure = lambda error: messages.error(error.user_message())
     # 2. widgets
     tray_wanted = TrayController.available() if use_tray is None else use_tray
     main_window = MainWindow()

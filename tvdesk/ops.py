@@ -1,16 +1,24 @@
-"""Run blocking work (API calls) off the GUI thread; results come back as signals."""
+"""Run blocking work (API calls) off the GUI thread; results come back as signals.
+
+`QueryOp` (after Anki's `aqt.operations.QueryOp`) names the work and its two
+outcomes; a failure nobody handles is shown to the person by the runner's default
+(the composition root sets it to the message bus).
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from tvdesk.core.errors import TvdeskError
 
 log = logging.getLogger("tvdesk.background")
+
+T = TypeVar("T")
 
 
 class _Relay(QObject):
@@ -41,6 +49,10 @@ class BackgroundRunner(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        # What a failure without its own handler does; the composition root points it at
+        # the message bus, so an error is never silently dropped.
+        self.default_failure: Callable[[TvdeskError], None] = \
+            lambda error: log.warning("unhandled background failure: %s", type(error).__name__)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(4)
         self._relays: set[_Relay] = set()
@@ -61,3 +73,18 @@ class BackgroundRunner(QObject):
 
     def wait(self, msecs: int = 5000) -> bool:
         return self._pool.waitForDone(msecs)
+
+
+@dataclass(frozen=True)
+class QueryOp(Generic[T]):
+    """Background work with named handlers: `op` runs on a worker thread, then `success`
+    with its result, or `failure` (the runner's default when None), on the GUI thread."""
+
+    name: str                                        # for the log
+    op: Callable[[], T]
+    success: Callable[[T], None]
+    failure: Callable[[TvdeskError], None] | None = None
+
+    def run_in(self, runner: BackgroundRunner) -> None:
+        log.debug("background work: %s", self.name)
+        runner.run(self.op, self.success, self.failure or runner.default_failure)

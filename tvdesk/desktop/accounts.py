@@ -8,13 +8,13 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
 from tvdesk.core.account import Account, start_demo_account
-from tvdesk.core.errors import KeyringUnavailableError, TvdeskError
+from tvdesk.core.errors import KeyringUnavailableError
 from tvdesk.core.formatting import format_money
 from tvdesk.core.i18n import _
 from tvdesk.core.settings import Extension, SettingsStore
 from tvdesk.core.token_store import TokenStore
 from tvdesk.desktop.state import AppState
-from tvdesk.ops import BackgroundRunner
+from tvdesk.ops import BackgroundRunner, QueryOp
 from tvdesk.ui.messages import MessageBus
 
 log = logging.getLogger("tvdesk.accounts")
@@ -74,9 +74,8 @@ class AccountFlow(QObject):
 
     def import_extensions(self, announce: bool = True) -> None:
         account = self._state.account
-        self._runner.run(lambda: account.client().list_extensions(),
-                         lambda found: self._on_imported(account, found, announce),
-                         self._on_import_failed)
+        QueryOp("import extensions", lambda: account.client().list_extensions(),
+                lambda found: self._on_imported(account, found, announce)).run_in(self._runner)
 
     def _on_imported(self, account: Account, found: list[Extension], announce: bool) -> None:
         if account is not self._state.account:
@@ -86,6 +85,3 @@ class AccountFlow(QObject):
         if announce:
             self._messages.info(_("{count} extensions found in the account ({added} new).",
                                   count=len(found), added=added))
-
-    def _on_import_failed(self, error: TvdeskError) -> None:
-        self._messages.error(error.user_message())

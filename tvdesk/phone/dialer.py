@@ -46,7 +46,7 @@ from tvdesk.core.paths import AppPaths
 from tvdesk.core.phone_numbers import DialTarget, normalize
 from tvdesk.core.settings import Settings, WebphoneType, is_valid_ramal
 from tvdesk.core.webphone_url import check_webphone_host
-from tvdesk.ops import BackgroundRunner
+from tvdesk.ops import BackgroundRunner, QueryOp
 from tvdesk.phone.states import ConnectionState
 
 if TYPE_CHECKING:
@@ -189,8 +189,8 @@ class Dialer(QObject):
             check_webphone_host(url, account.api_base)   # before any web view sees it
             return url
 
-        self._runner.run(fetch, lambda url: self._on_url(pending, url),
-                         lambda error: self._on_failure(pending, error))
+        QueryOp("webphone URL", fetch, lambda url: self._on_url(pending, url),
+                lambda error: self._on_failure(pending, error)).run_in(self._runner)
 
     def refuse(self, ramal: str | None, text: str, on_outcome: OnOutcome | None) -> None:
         """A dial that cannot even be formed (nothing on the clipboard, say)."""
@@ -357,7 +357,7 @@ class Dialer(QObject):
                 check_webphone_host(url, account.api_base)
                 return url
 
-            self._runner.run(work, on_url, on_error)
+            QueryOp("background webphone URL", work, on_url, on_error).run_in(self._runner)
         return fetch
 
     def stop_background_phones(self) -> None:
