@@ -228,9 +228,8 @@ def test_a_webphone_on_an_unexpected_host_is_never_opened(qapp, qtbot, paths, sa
     app.shutdown.quit()
 
 
-def test_a_slow_keyring_starts_the_demo_and_says_how_to_fix_it(qapp, qtbot, paths, monkeypatch):
-    import keyring as keyring_module
-
+def test_a_slow_keyring_starts_the_demo_and_says_how_to_fix_it(qapp, qtbot, paths, monkeypatch,
+                                                              memory_keyring):
     import tvdesk.core.account as account_module
     from tvdesk.core.account import resolve_account
 
@@ -238,15 +237,9 @@ def test_a_slow_keyring_starts_the_demo_and_says_how_to_fix_it(qapp, qtbot, path
         import time
         time.sleep(3)
 
-    monkeypatch.setattr(keyring_module, "get_password", hung)
+    monkeypatch.setattr(memory_keyring, "get_password", hung)
     monkeypatch.setattr(account_module, "KEYRING_TIMEOUT", 0.3)
-    from keyring.backends import null
-    previous = keyring_module.get_keyring()
-    keyring_module.set_keyring(null.Keyring())
-    try:
-        account = resolve_account(paths, None, False, TokenStore(environ={}))
-    finally:
-        keyring_module.set_keyring(previous)
+    account = resolve_account(paths, None, False, TokenStore(environ={}))
     assert account.demo and account.keyring_problem == "slow"
     app = compose(qapp, qtbot, paths, account, TokenStore(environ={}), use_tray=True)
     qtbot.waitUntil(lambda: "did not answer in time" in app.main_window.status_label.text(),

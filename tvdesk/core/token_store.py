@@ -3,6 +3,13 @@
 `TVDESK_TOKEN` overrides it for scripts and is never stored. When no usable keyring
 backend exists, reading finds nothing and writing raises `KeyringUnavailableError`:
 tvdesk never falls back to a plaintext file.
+
+"Usable" means a backend that keeps secrets encrypted by the system: Secret Service
+(GNOME Keyring, KWallet), the macOS Keychain, Windows Credential Manager. Backends
+that write files are refused even when `keyring` picks them: `keyrings.alt`'s
+PlaintextKeyring (base64 in a file), its other file and registry backends, and its
+EncryptedKeyring too, which would ask for a master password on a terminal that a tray
+app does not have. In a chain, only the secure members are used.
 """
 
 from __future__ import annotations
@@ -24,6 +31,14 @@ log = logging.getLogger("tvdesk.token")
 SERVICE = "tvdesk"
 USERNAME = "access-token"
 ENV_VAR = "TVDESK_TOKEN"
+# Backends that are not a system keyring: plain or trivially encoded files, nothing at all.
+INSECURE_BACKEND_MODULES = ("keyrings.alt", "keyring.backends.null", "keyring.backends.fail")
+
+
+def is_secure_backend(backend: KeyringBackend) -> bool:
+    module = type(backend).__module__
+    return not any(module == name or module.startswith(name + ".")
+                   for name in INSECURE_BACKEND_MODULES)
 
 
 class TokenStore:
@@ -31,7 +46,7 @@ class TokenStore:
         self._environ = os.environ if environ is None else environ
         self.last_problem: str | None = None   # "slow" or "unavailable" after get()
 
-    def _backend(self) -> KeyringBackend | None:
+    def _chosen_backend(self) -> KeyringBackend | None:
         """keyring's backend, or None when even choosing one fails (e.g. no D-Bus)."""
         try:
             return keyring.get_keyring()
@@ -39,19 +54,30 @@ class TokenStore:
             log.warning("no keyring backend could be loaded: %s", type(error).__name__)
             return None
 
+    def _backend(self) -> KeyringBackend | None:
+        """The secure backend tvdesk uses: keyring's choice, or the best secure member of
+        its chain; None when there is none."""
+        backend = self._chosen_backend()
+        if isinstance(backend, chainer.ChainerBackend):
+            secure = [b for b in backend.backends if is_secure_backend(b)]
+            return secure[0] if secure else None   # the chain lists them by priority
+        if backend is None or isinstance(backend, fail.Keyring) or not is_secure_backend(backend):
+            return None
+        return backend
+
     def backend_name(self) -> str:
+        """The backend in use, or the refused one in brackets with why."""
         backend = self._backend()
-        if backend is None:
+        if backend is not None:
+            return f"{type(backend).__module__}.{type(backend).__name__}"
+        chosen = self._chosen_backend()
+        if chosen is None or isinstance(chosen, (fail.Keyring, chainer.ChainerBackend)):
             return "none"
-        return f"{type(backend).__module__}.{type(backend).__name__}"
+        return f"none ({type(chosen).__module__}.{type(chosen).__name__} refused: not a " \
+               "system keyring)"
 
     def keyring_usable(self) -> bool:
-        backend = self._backend()
-        if backend is None or isinstance(backend, fail.Keyring):
-            return False
-        if isinstance(backend, chainer.ChainerBackend):
-            return bool(backend.backends)   # a chain of nothing is no keyring at all
-        return True
+        return self._backend() is not None
 
     def from_environment(self) -> str | None:
         token = self._environ.get(ENV_VAR, "").strip()
@@ -94,18 +120,21 @@ class TokenStore:
         register_secret(token)
         if not self.keyring_usable():
             raise KeyringUnavailableError(self.backend_name())
+        backend = self._backend()
         try:
-            keyring.set_password(SERVICE, USERNAME, token)
+            assert backend is not None
+            backend.set_password(SERVICE, USERNAME, token)
         except Exception as error:  # noqa: BLE001 - locked, refused, D-Bus gone...
             log.warning("keyring refused the token: %s", type(error).__name__)
             raise KeyringUnavailableError(self.backend_name()) from None
 
     def clear(self) -> bool:
         """Forget the stored token; True when one was there."""
-        if not self.keyring_usable():
+        backend = self._backend()
+        if backend is None:
             raise KeyringUnavailableError(self.backend_name())
         try:
-            keyring.delete_password(SERVICE, USERNAME)
+            backend.delete_password(SERVICE, USERNAME)
             return True
         except keyring.errors.PasswordDeleteError:
             return False
@@ -114,11 +143,12 @@ class TokenStore:
             raise KeyringUnavailableError(self.backend_name()) from None
 
     def _read_keyring(self) -> str | None:
-        if not self.keyring_usable():
+        backend = self._backend()
+        if backend is None:
             self.last_problem = "unavailable"
             return None
         try:
-            token = keyring.get_password(SERVICE, USERNAME)
+            token = backend.get_password(SERVICE, USERNAME)
         except Exception as error:  # noqa: BLE001 - backends fail in many ways (D-Bus, locked)
             # A locked or broken keyring: behave as "no token" and say so in the log.
             log.warning("keyring unavailable: %s", type(error).__name__)

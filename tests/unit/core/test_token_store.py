@@ -145,7 +145,6 @@ def test_a_backend_that_cannot_even_load_is_no_keyring(monkeypatch):
 def test_a_slow_keyring_counts_as_none_within_the_timeout(monkeypatch, memory_keyring):
     import time as time_module
 
-    import keyring as keyring_module
 
     memory_keyring.set_password("tvdesk", "access-token", "slow-token-123456")
 
@@ -153,9 +152,62 @@ def test_a_slow_keyring_counts_as_none_within_the_timeout(monkeypatch, memory_ke
         time_module.sleep(2)
         return "slow-token-123456"
 
-    monkeypatch.setattr(keyring_module, "get_password", slow_get)
+    monkeypatch.setattr(memory_keyring, "get_password", slow_get)
     store = TokenStore(environ={})
     started = time_module.monotonic()
     assert store.get(timeout=0.3) is None
     assert time_module.monotonic() - started < 1.0
     assert store.last_problem == "slow"
+
+
+def test_keyrings_alt_file_backends_are_not_a_keyring(tmp_path, monkeypatch):
+    """keyrings.alt keeps the token base64-encoded (or behind a terminal prompt) in a file:
+    tvdesk refuses it as it refuses no keyring, and writes nothing."""
+    import keyring as keyring_module
+    from keyrings.alt.file import EncryptedKeyring, PlaintextKeyring
+
+    for backend_class in (PlaintextKeyring, EncryptedKeyring):
+        # EncryptedKeyring needs pycryptodome only to work; tvdesk refuses it unused.
+        backend = object.__new__(backend_class)
+        backend.file_path = str(tmp_path / f"{backend_class.__name__}.cfg")
+        previous = keyring_module.get_keyring()
+        keyring_module.set_keyring(backend)
+        try:
+            store = TokenStore(environ={})
+            assert store.keyring_usable() is False
+            assert "refused" in store.backend_name() and backend_class.__name__ in store.backend_name()
+            with pytest.raises(KeyringUnavailableError):
+                store.set(TOKEN)
+            assert store.get() is None and store.last_problem == "unavailable"
+        finally:
+            keyring_module.set_keyring(previous)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_in_a_chain_only_the_secure_members_are_used(memory_keyring, tmp_path):
+    import keyring as keyring_module
+    from keyring.backends.chainer import ChainerBackend
+    from keyrings.alt.file import PlaintextKeyring
+
+    class Chain(ChainerBackend):
+        """keyring's chain, with members chosen here (keyring fills it from what is installed)."""
+
+        members: list = []
+        backends = property(lambda self: self.members)
+
+    plaintext = PlaintextKeyring()
+    plaintext.file_path = str(tmp_path / "plain.cfg")
+    chain = Chain()
+    chain.members = [plaintext, memory_keyring]   # the plaintext one first, as if preferred
+    previous = keyring_module.get_keyring()
+    keyring_module.set_keyring(chain)
+    try:
+        store = TokenStore(environ={})
+        store.set(TOKEN)
+        assert memory_keyring.get_password("tvdesk", "access-token") == TOKEN
+        assert store.get() == TOKEN and store.backend_name().endswith("MemoryKeyring")
+        assert not (tmp_path / "plain.cfg").exists()
+        chain.members = [plaintext]
+        assert store.keyring_usable() is False
+    finally:
+        keyring_module.set_keyring(previous)
