@@ -31,6 +31,7 @@ from tvdesk.core.exit_codes import ExitCode
 from tvdesk.core.i18n import _, apply_language
 from tvdesk.core.logging_setup import configure_logging
 from tvdesk.core.paths import AppPaths, resolve_paths
+from tvdesk.core.terminal_text import for_terminal
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication, QWidget
@@ -221,7 +222,7 @@ def hand_over_to_running_instance(paths: AppPaths, request: dict[str, Any]) -> i
     log.info("tvdesk is already running: handed %s over to it", request["command"])
     outcome = DialOutcome.from_wire(reply) if request["command"] == "dial" else None
     if outcome is not None and not outcome.started:
-        print(f"tvdesk: {outcome.message}", file=sys.stderr)
+        print(f"tvdesk: {for_terminal(outcome.message)}", file=sys.stderr)
         return outcome.exit_code
     return ExitCode.OK
 

@@ -30,6 +30,7 @@ from tvdesk.core.i18n import _
 from tvdesk.core.paths import AppPaths, resolve_paths
 from tvdesk.core.phone_numbers import normalize
 from tvdesk.core.settings import WEBPHONE_TYPES, SettingsStore, is_valid_ramal
+from tvdesk.core.terminal_text import for_terminal, json_for_terminal
 from tvdesk.core.token_store import TokenStore
 
 if TYPE_CHECKING:
@@ -172,7 +173,12 @@ class Cli:
         return TotalVoiceClient(self.api_base(), token)
 
     def say(self, text: str) -> None:
-        print(text, file=self.out, flush=True)
+        """One line; whatever came from outside in it cannot drive the terminal."""
+        print(for_terminal(text), file=self.out, flush=True)
+
+    def say_json(self, data: object) -> None:
+        print(json_for_terminal(json.dumps(data, ensure_ascii=False, indent=2)), file=self.out,
+              flush=True)
 
     # --- commands -----------------------------------------------------------------
 
@@ -191,8 +197,8 @@ class Cli:
         with self.client() as client:
             found = client.list_extensions()
         if self.args.json:
-            self.say(json.dumps([{"ramal": e.ramal, "label": e.label, "id_ramal": e.id_ramal}
-                                 for e in found], ensure_ascii=False, indent=2))
+            self.say_json([{"ramal": e.ramal, "label": e.label, "id_ramal": e.id_ramal}
+                           for e in found])
         elif not found:
             self.say(_("The account has no extensions."))
         else:
@@ -335,7 +341,7 @@ def run_headless(args: argparse.Namespace) -> int:
         return cli.run()
     except TvdeskError as error:
         one_line = " ".join(error.user_message().split())
-        print(f"tvdesk: {one_line}", file=sys.stderr, flush=True)
+        print(f"tvdesk: {for_terminal(one_line)}", file=sys.stderr, flush=True)
         return error.exit_code
     except KeyboardInterrupt:
         return ExitCode.INTERRUPTED

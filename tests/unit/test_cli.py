@@ -439,3 +439,42 @@ def test_dial_without_a_running_app_that_can_start_reports_it(tmp_path, capsys, 
     monkeypatch.setattr(cli_module.Cli, "_send_starting_if_needed", unreachable)
     assert main(["--basedir", str(tmp_path), "dial", "+554832830151", "--yes"]) == 6
     assert "could not be started" in capsys.readouterr().err
+
+
+def hostile_relatorio(labels):
+    rows = [{"id": 100 + n, "ramal": str(4000 + n), "tags": label} for n, label in enumerate(labels)]
+    return json.dumps({"status": 200, "sucesso": True, "motivo": 0, "mensagem": "ok",
+                       "dados": {"posicao": 0, "limite": 100, "total": len(rows),
+                                 "relatorio": rows}})
+
+
+def test_server_labels_cannot_drive_the_terminal_or_forge_lines(sandbox, with_token, tmp_path,
+                                                                capsys):
+    labels = ["\x1b]0;pwned\x07Vendas", "ok\r\n9999  forged line", "abc\u202edcba",
+              "\x1b]52;c;KzU1NDg5OTk5OTk5OTk=\x07"]
+    for args in (["extensions"], ["extensions", "--json"]):
+        sandbox.inject_fault(path="/ramal/relatorio", status=200,
+                             content_type="application/json", body=hostile_relatorio(labels))
+        code = main(["--api-base", sandbox.base_url, "--basedir", str(tmp_path), *args])
+        out = capsys.readouterr().out
+        assert code == 0
+        assert not any(ord(c) < 32 and c != "\n" or 0x7f <= ord(c) < 0xa0 for c in out)
+        assert "\u202e" not in out
+        if args == ["extensions"]:
+            assert out.count("\n") == len(labels)        # one line per extension, no more
+            assert "\\x1b]0;pwned\\x07Vendas" in out
+        else:
+            assert [e["label"] for e in json.loads(out)] == labels
+
+
+def test_an_api_message_with_escapes_is_shown_harmless(sandbox, with_token, tmp_path, capsys):
+    sandbox.inject_fault(path="/webphone", status=405, content_type="application/json",
+                         body=json.dumps({"status": 405, "sucesso": False, "motivo": 11,
+                                          "mensagem": "Par\x1b[2J\x1b]0;x\x07metro\u202e",
+                                          "dados": None}))
+    code = main(["--api-base", sandbox.base_url, "--basedir", str(tmp_path),
+                 "url", "--ramal", "4000"])
+    err = capsys.readouterr().err
+    assert code == 4
+    assert "\x1b" not in err and "\x07" not in err and "\u202e" not in err
+    assert "\\x1b[2J" in err and err.count("\n") == 1
