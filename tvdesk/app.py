@@ -183,6 +183,7 @@ def run_desktop(args: argparse.Namespace, paths: AppPaths) -> int:
     paths.ensure()
 
     token_store = TokenStore()
+    token_store.take_from_environment()   # before the web engine (or anything) starts a child
     account = resolve_account(paths, args.api_base, args.sandbox, token_store)
     desktop = build_desktop(qapp, paths, account, token_store)
     server = InstanceServer(paths.instance_name, desktop.requests.handle, qapp)

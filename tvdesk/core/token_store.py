@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import MutableMapping
 
 import keyring
 import keyring.errors
@@ -42,9 +43,10 @@ def is_secure_backend(backend: KeyringBackend) -> bool:
 
 
 class TokenStore:
-    def __init__(self, environ: dict[str, str] | None = None) -> None:
+    def __init__(self, environ: MutableMapping[str, str] | None = None) -> None:
         self._environ = os.environ if environ is None else environ
         self.last_problem: str | None = None   # "slow" or "unavailable" after get()
+        self._taken: str | None = None          # TVDESK_TOKEN, once taken out of the environment
 
     def _chosen_backend(self) -> KeyringBackend | None:
         """keyring's backend, or None when even choosing one fails (e.g. no D-Bus)."""
@@ -80,8 +82,20 @@ class TokenStore:
         return self._backend() is not None
 
     def from_environment(self) -> str | None:
+        if self._taken is not None:
+            return self._taken
         token = self._environ.get(ENV_VAR, "").strip()
         return token or None
+
+    def take_from_environment(self) -> None:
+        """Keep TVDESK_TOKEN in this object only and remove it from the process's
+        environment, which every child inherits (the web engine's helper processes show it
+        in /proc/PID/environ). Called by the app before anything starts a child."""
+        token = self.from_environment()
+        if token is not None:
+            register_secret(token)
+            self._taken = token
+        self._environ.pop(ENV_VAR, None)
 
     def get(self, timeout: float | None = None) -> str | None:
         """The token to use: TVDESK_TOKEN first, then the keyring, else None.

@@ -211,3 +211,14 @@ def test_in_a_chain_only_the_secure_members_are_used(memory_keyring, tmp_path):
         assert store.keyring_usable() is False
     finally:
         keyring_module.set_keyring(previous)
+
+
+def test_the_environment_token_is_taken_out_of_the_environment(memory_keyring):
+    environ = {"TVDESK_TOKEN": " env-token-778899 ", "PATH": "/bin"}
+    store = TokenStore(environ=environ)
+    store.take_from_environment()
+    assert environ == {"PATH": "/bin"}                    # children will not inherit it
+    assert store.get() == "env-token-778899" and store.source() == "environment"
+    empty = TokenStore(environ={"PATH": "/bin"})
+    empty.take_from_environment()
+    assert empty.get() is None
