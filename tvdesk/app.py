@@ -390,7 +390,7 @@ def _wire(desktop: Desktop, qapp: QApplication) -> None:
     tray = desktop.tray
     if tray is not None:
         tray.dial_extension.connect(lambda ramal: dialer.dial(DialRequest(ramal=ramal)))
-        tray.dial_clipboard.connect(lambda: quick_dial.dial_clipboard(DialSource.CLIPBOARD))
+        tray.dial_clipboard.connect(quick_dial.dial_shown_clipboard)
         tray.redial_last.connect(quick_dial.redial_last)
         tray.quick_dial.connect(quick_dial.dial)
         tray.clear_history.connect(quick_dial.clear_history)

@@ -135,3 +135,35 @@ def test_dial_clipboard_from_the_command_line_asks_then_dials(app, qtbot, sandbo
                                          "confirmed": True})
     assert reply["ok"] is False and "no number" in reply["message"]
     assert webphone_calls(sandbox) == []
+
+
+def test_the_tray_dials_exactly_the_number_it_shows(app, qtbot, sandbox):
+    action = app.tray.clipboard_action
+    QApplication.clipboard().setText("Ligar para: (48) 3283-0151")
+    qtbot.waitUntil(lambda: action.text() == "Call (48) 3283-0151", timeout=3000)
+    # The clipboard changes while the menu is open, before dataChanged is handled.
+    app.quick_dial._clipboard.blockSignals(True)
+    QApplication.clipboard().setText("(11) 98765-4321")
+    action.trigger()
+    app.quick_dial._clipboard.blockSignals(False)
+    qtbot.waitUntil(lambda: len(webphone_calls(sandbox)) == 1, timeout=5000)
+    assert webphone_calls(sandbox)[0].query["ligar_para"] == ["+554832830151"]
+    assert open_confirmations() == []               # a national number from the tray: no question
+
+
+@pytest.mark.parametrize("copied, why", [("0900 123 4567", "premium-rate"),
+                                         ("+44 20 7946 0958", "international")])
+def test_costly_numbers_from_the_clipboard_ask_even_with_confirmation_off(app, qtbot, sandbox,
+                                                                          copied, why):
+    app.state.settings.confirm_external_dials = False
+    QApplication.clipboard().setText(copied)
+    qtbot.waitUntil(lambda: app.tray.clipboard_action.isEnabled(), timeout=3000)
+    app.tray.clipboard_action.trigger()
+    qtbot.waitUntil(lambda: len(open_confirmations()) == 1, timeout=3000)
+    box = open_confirmations()[0]
+    assert why in box.informativeText()
+    box.reject()
+    replies = ask(qtbot, app, {"command": "dial", "number": copied, "source": "cli",
+                               "confirmed": True})   # --yes skips the question
+    assert replies["ok"] is True
+    assert len(webphone_calls(sandbox)) == 1

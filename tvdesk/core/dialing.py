@@ -37,11 +37,26 @@ class DialRequest:
     source: DialSource = DialSource.APP
     confirmed: bool = False       # the person (or `tvdesk dial --yes`) already said yes
 
-    def needs_confirmation(self, target: DialTarget | None, confirm_setting: bool) -> bool:
-        """Numbers from outside are shown before dialling; premium-rate ones from links always."""
-        if target is None or self.confirmed or not self.source.from_outside:
+    def needs_confirmation(self, target: DialTarget | None, confirm_setting: bool,
+                           home_region: str) -> bool:
+        """Numbers from outside tvdesk are shown before they are dialled, unless the
+        setting is off; premium-rate and international ones always, the tray's clipboard
+        entry included. Only `tvdesk dial --yes` (or the person's own yes) skips it."""
+        if target is None or self.confirmed or self.source is DialSource.APP:
             return False
-        return confirm_setting or (self.source is DialSource.LINK and target.is_premium_rate)
+        if is_costly(target, home_region):
+            return True
+        return confirm_setting and self.source.from_outside
+
+
+def is_international(target: DialTarget, home_region: str) -> bool:
+    return not target.is_extension and bool(target.region_code) \
+        and target.region_code != home_region
+
+
+def is_costly(target: DialTarget, home_region: str) -> bool:
+    """A call that costs more than the person may think: premium rate, or abroad."""
+    return target.is_premium_rate or is_international(target, home_region)
 
 
 class DialResult(enum.Enum):

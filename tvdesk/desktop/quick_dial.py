@@ -42,6 +42,15 @@ class QuickDial(QObject):
             self.clipboard_target = target
             self.clipboard_target_changed.emit(target)
 
+    def dial_shown_clipboard(self) -> None:
+        """The tray's "Call <number>": exactly the number the entry shows, even if the
+        clipboard changed while the menu was open."""
+        target = self.clipboard_target
+        if target is None:
+            self._dialer.refuse(None, _("The clipboard holds no number to call."), None)
+            return
+        self._dialer.dial(DialRequest(number=target.api_value, source=DialSource.CLIPBOARD))
+
     def dial_clipboard(self, source: DialSource = DialSource.CLIPBOARD, ramal: str | None = None,
                        confirmed: bool = False, on_outcome: OnOutcome | None = None) -> None:
         text = (self._clipboard.text() or "")[:MAX_CLIPBOARD_CHARS]

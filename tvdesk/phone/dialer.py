@@ -32,6 +32,7 @@ from tvdesk.core.dialing import (
     DialResult,
     DialSource,
     call_topic,
+    is_international,
 )
 from tvdesk.core.errors import (
     InvalidExtensionError,
@@ -85,7 +86,8 @@ class Messenger(Protocol):
     def can_ask(self) -> bool: ...
 
     def ask_dial_confirmation(self, target: DialTarget, ramal: str, request: DialRequest,
-                              on_answer: Callable[[ConfirmationAnswer], None]) -> None: ...
+                              on_answer: Callable[[ConfirmationAnswer], None],
+                              international: bool = False) -> None: ...
 
 
 def give_memory_back() -> None:
@@ -159,7 +161,7 @@ class Dialer(QObject):
                          topic=NUMBER_TOPIC if isinstance(error, InvalidPhoneNumberError) else None)
             return
         settings = self.context.settings
-        if request.needs_confirmation(target, settings.confirm_external_dials):
+        if request.needs_confirmation(target, settings.confirm_external_dials, settings.region):
             assert target is not None
             self._confirm_then_dial(request, ramal, target, on_outcome)
             return
@@ -198,6 +200,7 @@ class Dialer(QObject):
 
     def _confirm_then_dial(self, request: DialRequest, ramal: str, target: DialTarget,
                            on_outcome: OnOutcome | None) -> None:
+        settings = self.context.settings
         if not self._messages.can_ask():
             log.info("a dial from %s needs a confirmation, and none can be shown",
                      request.source.value)
@@ -221,7 +224,8 @@ class Dialer(QObject):
             self._finish(DialOutcome(DialResult.CANCELLED, text, ExitCode.CANCELLED, ramal),
                          on_outcome)
 
-        self._messages.ask_dial_confirmation(target, ramal, request, answered)
+        self._messages.ask_dial_confirmation(target, ramal, request, answered,
+                                             is_international(target, settings.region))
 
     def _busy_host(self, ramal: str, tipo: WebphoneType) -> str | None:
         """The extension whose call is in the way of a new one on this host, if any."""

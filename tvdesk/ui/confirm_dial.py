@@ -31,17 +31,20 @@ class ConfirmDialBox(QMessageBox):
     answered = Signal(object)   # ConfirmationAnswer
 
     def __init__(self, target: DialTarget, ramal: str, source: DialSource,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, international: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("confirmDialBox")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.setWindowTitle(_("Confirm call — tvdesk"))
         self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
-        self.setIcon(QMessageBox.Icon.Warning if target.is_premium_rate else QMessageBox.Icon.Question)
+        self.setIcon(QMessageBox.Icon.Warning if target.is_premium_rate or international
+                     else QMessageBox.Icon.Question)
         self.setText(_("Call {number}?", number=target.display))
         details = [_("From extension {ramal}.", ramal=ramal), source_words(source)]
         if target.is_premium_rate:
             details.append(_("This is a premium-rate number: calls to it cost more."))
+        if international:
+            details.append(_("This is an international number: calls to it cost more."))
         self.setInformativeText("\n".join(details))
         # "&" gives the button a keyboard mnemonic (Alt+C / Alt+L), as desktop dialogs do.
         self.call_button = self.addButton(_("&Call"), QMessageBox.ButtonRole.AcceptRole)

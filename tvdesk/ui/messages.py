@@ -72,9 +72,11 @@ class MessageBus(QObject):
         return list(self._open_questions)
 
     def ask_dial_confirmation(self, target: DialTarget, ramal: str, request: DialRequest,
-                              on_answer: Callable[[ConfirmationAnswer], None]) -> None:
+                              on_answer: Callable[[ConfirmationAnswer], None],
+                              international: bool = False) -> None:
         """Show the number and extension; `on_answer` runs once, whatever happens."""
-        box = ConfirmDialBox(target, ramal, request.source, self.question_parent())
+        box = ConfirmDialBox(target, ramal, request.source, self.question_parent(),
+                             international=international)
         self._open_questions.append(box)
         timer = QTimer(box)
         timer.setSingleShot(True)
