@@ -129,6 +129,31 @@ def normalize(text: str, region: str = DEFAULT_REGION) -> DialTarget:
     return _number_in_text(text, region)
 
 
+_CALLER = re.compile(r"[+(]?[0-9][0-9 ().\-/]{1,30}")
+
+
+def caller_target(text: str, region: str = DEFAULT_REGION) -> DialTarget | None:
+    """The other party's number as a webphone page reports it, when the text is just a
+    number. Anything else in it (markup, words, a second number) means it is shown as
+    text, never mined for a number inside: a page cannot make a caller look like another."""
+    text = (text or "").strip()
+    if not _CALLER.fullmatch(text):
+        return None
+    try:
+        return normalize(text, region)
+    except InvalidPhoneNumberError:
+        return None
+
+
+def caller_display(text: str, region: str = DEFAULT_REGION) -> str:
+    """How to show a caller: the formatted number, or the text as it came (one printable
+    line, shortened); "" when there is nothing."""
+    target = caller_target(text, region)
+    if target is not None:
+        return target.display
+    return _shorten(text or "")
+
+
 def find_dialable(text: str, region: str = DEFAULT_REGION) -> DialTarget | None:
     """Like normalize(), but None instead of an error: for peeking at the clipboard."""
     try:

@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, Signal
 from tvdesk.core.dialing import call_topic
 from tvdesk.core.history import CallRecord
 from tvdesk.core.i18n import _
-from tvdesk.core.phone_numbers import find_dialable
+from tvdesk.core.phone_numbers import caller_display, caller_target
 from tvdesk.core.settings import DndAction
 from tvdesk.desktop.quick_dial import QuickDial
 from tvdesk.desktop.state import AppState
@@ -156,9 +156,8 @@ class HiddenCalls(QObject):
         self.status_changed.emit(self.status().value)
 
     def _display(self, number: str) -> str:
-        target = find_dialable(number, self._state.settings.region)
-        return target.display if target is not None else number
+        return caller_display(number, self._state.settings.region) or _("Unknown number")
 
     def _api_value(self, text: str) -> str | None:
-        target = find_dialable(text, self._state.settings.region)
+        target = caller_target(text, self._state.settings.region)
         return target.api_value if target is not None else None

@@ -3,8 +3,6 @@ showing, otherwise a tray balloon, otherwise a notice in the corner of the scree
 
 from __future__ import annotations
 
-from html import escape as html_escape
-
 from PySide6.QtCore import QObject
 
 from tvdesk.ui.main_window import MainWindow
@@ -29,7 +27,7 @@ class Notifier(QObject):
             return
         if self.toast is None:
             self.toast = Toast()
-        self.toast.notify(html_escape(message.text), message.error)
+        self.toast.notify(message.text, message.error)
 
     def clear(self, topic: str) -> None:
         self._main_window.clear_status(topic)

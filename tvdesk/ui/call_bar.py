@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
 
 from tvdesk.core.errors import InvalidPhoneNumberError
 from tvdesk.core.i18n import _
-from tvdesk.core.phone_numbers import DEFAULT_REGION, find_dialable, normalize
+from tvdesk.core.phone_numbers import DEFAULT_REGION, caller_display, normalize
 from tvdesk.phone.states import CallState, state_label
 from tvdesk.ui.dtmf_keypad import DTMF_DIGITS, DtmfKeypad
+from tvdesk.ui.plain_text import plain_label
 
 # Where each control makes sense; everything else is disabled (all of it when disconnected).
 DIAL_STATES = frozenset({CallState.CONNECTED, CallState.ENDED})
@@ -57,9 +58,8 @@ def format_duration(seconds: float) -> str:
 
 
 def display_number(text: str, region: str = DEFAULT_REGION) -> str:
-    """A number as people read it ("(48) 3283-0151"), or the text as given."""
-    target = find_dialable(text, region) if text else None
-    return target.display if target is not None else text
+    """A number as people read it ("(48) 3283-0151"), or the text as it came."""
+    return caller_display(text, region)
 
 
 def _parse_number(text: str, region: str) -> tuple[str | None, str]:
@@ -85,7 +85,7 @@ class TransferDialog(QDialog):
         self.number_edit.setObjectName("transferNumberEdit")
         self.number_edit.setPlaceholderText(_("Number or extension"))
         self.number_edit.setAccessibleName(_("Number to transfer the call to"))
-        self.message_label = QLabel(self)
+        self.message_label = plain_label("", self)
         self.message_label.setObjectName("transferMessageLabel")
         self.message_label.setWordWrap(True)
         self.blind_button = QPushButton(_("Transfer"), self)
@@ -163,15 +163,15 @@ class CallBar(QWidget):
         # The bar itself can hold focus, so digits typed on it become DTMF tones.
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
-        self.ramal_label = QLabel(self)
+        self.ramal_label = plain_label("", self)
         self.ramal_label.setObjectName("ramalLabel")
-        self.state_label = QLabel(self)
+        self.state_label = plain_label("", self)
         self.state_label.setObjectName("stateLabel")
-        self.timer_label = QLabel(self)
+        self.timer_label = plain_label("", self)
         self.timer_label.setObjectName("timerLabel")
         self.timer_label.setAccessibleName(_("Call duration"))
         self.timer_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.remote_label = QLabel(self)
+        self.remote_label = plain_label("", self)
         self.remote_label.setObjectName("remoteLabel")
         self.remote_label.setAccessibleName(_("Other party"))
         self.remote_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -189,7 +189,7 @@ class CallBar(QWidget):
         self.dial_button.setObjectName("dialButton")
         self.dial_button.setAccessibleName(_("Call the number"))
         self.dial_button.setAutoDefault(False)
-        self.dial_message_label = QLabel(self)
+        self.dial_message_label = plain_label("", self)
         self.dial_message_label.setObjectName("dialMessageLabel")
         self.dial_message_label.setWordWrap(True)
         self.dial_message_label.setStyleSheet(_ERROR_STYLE)
@@ -209,7 +209,7 @@ class CallBar(QWidget):
         self.keypad = DtmfKeypad(self)
         self.keypad.hide()
 
-        self.error_label = QLabel(self)
+        self.error_label = plain_label("", self)
         self.error_label.setObjectName("errorLabel")
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(_ERROR_STYLE)
@@ -217,7 +217,7 @@ class CallBar(QWidget):
 
         header = QHBoxLayout()
         header.addWidget(self.ramal_label)
-        header.addWidget(QLabel("·", self))
+        header.addWidget(plain_label("·", self))
         header.addWidget(self.state_label, 1)
         header.addWidget(self.timer_label)
         dial_row = QHBoxLayout()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from tvdesk.core.i18n import _
 from tvdesk.phone.session import PhoneSession
 from tvdesk.ui.call_bar import CallBar
+from tvdesk.ui.plain_text import plain_label
 
 
 def queue_words(event: str, queue: str) -> str:
@@ -28,7 +29,7 @@ class CallBarWindow(QWidget):
         self.setObjectName("callBarWindow")
         self.setWindowTitle(_("Extension {ramal} — tvdesk", ramal=ramal))
         self.bar: CallBar | None = None
-        self.status_line = QLabel()
+        self.status_line = plain_label()
         self.status_line.setObjectName("phoneStatusLine")
         self.online_button = QPushButton(_("Go offline"))
         self.online_button.setObjectName("onlineButton")

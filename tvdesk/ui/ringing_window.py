@@ -12,7 +12,8 @@ from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from tvdesk.core.i18n import _
-from tvdesk.core.phone_numbers import DEFAULT_REGION, find_dialable
+from tvdesk.core.phone_numbers import DEFAULT_REGION, caller_display
+from tvdesk.ui.plain_text import plain_label
 
 _ANSWER_STYLE = (
     "QPushButton { background-color: #2e7d32; color: white; border: 1px solid #1b5e20;"
@@ -46,23 +47,22 @@ class RingingWindow(QWidget):
         super().__init__(None, Qt.WindowType.Window | Qt.WindowType.WindowStaysOnTopHint)
         self.number = number
         self.ramal = ramal
-        target = find_dialable(number, region) if number else None
-        self.number_display = target.display if target is not None else (number or _("Unknown number"))
+        self.number_display = caller_display(number, region) or _("Unknown number")
         self._decided = False
         self.setObjectName("ringingWindow")
         self.setWindowTitle(_("Incoming call — tvdesk"))
         # Show without taking the keyboard from whatever the person is typing in.
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
 
-        self.name_label = QLabel(name or "", self)
+        self.name_label = plain_label(name or "", self)
         self.name_label.setObjectName("callerNameLabel")
         self.name_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.name_label.setVisible(bool(name))
-        self.number_label = QLabel(self.number_display, self)
+        self.number_label = plain_label(self.number_display, self)
         self.number_label.setObjectName("callerNumberLabel")
         self.number_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.ramal_label = QLabel(_("to extension {ramal}", ramal=ramal), self)
+        self.ramal_label = plain_label(_("to extension {ramal}", ramal=ramal), self)
         self.ramal_label.setObjectName("ringingRamalLabel")
         self.ramal_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._scale_font(self.name_label, 1.2, bold=True)

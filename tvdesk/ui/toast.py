@@ -3,6 +3,8 @@ messages (or that have no tray at all)."""
 
 from __future__ import annotations
 
+from html import escape as html_escape
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QMouseEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
@@ -29,7 +31,8 @@ class Toast(QWidget):
         colour = "#b00020" if error else "#1b5e20"
         self.setStyleSheet(f"#toast {{ background: #fafafa; border: 2px solid {colour}; "
                            "border-radius: 8px; }")
-        self.label.setText(f"<b>tvdesk</b><br>{text}")
+        # The heading is ours; the text may come from a server, so it is escaped here.
+        self.label.setText(f"<b>tvdesk</b><br>{html_escape(text)}")
         self.adjustSize()
         screen = QGuiApplication.primaryScreen()
         if screen is not None:

@@ -1,0 +1,60 @@
+"""Text from a server or a web page is shown as text in native windows, never as markup,
+and a caller "number" with anything else in it is never mined for another number."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+from support.fake_phone_session import FakePhoneSession
+
+from tvdesk.core.phone_numbers import caller_display, caller_target
+from tvdesk.ui.call_bar import CallBar
+from tvdesk.ui.ringing_window import RingingWindow
+
+MARKUP = '<font color=red>+55 48 3283-0151</font><img src="file:///etc/hostname">'
+
+
+def labels_of(widget):
+    return widget.findChildren(QLabel)
+
+
+def assert_all_plain(widget):
+    rich = [label.objectName() or label.text() for label in labels_of(widget)
+            if label.textFormat() != Qt.TextFormat.PlainText]
+    assert rich == []
+
+
+def test_the_ringing_window_shows_a_marked_up_caller_as_text(qtbot):
+    window = RingingWindow(MARKUP, None, "4000", "BR")
+    qtbot.addWidget(window)
+    window.present()
+    assert_all_plain(window)
+    assert window.number_label.text().startswith("<font color=red>")   # literally, shortened
+    assert "(48) 3283-0151" not in window.number_label.text()          # not mined for a number
+
+
+def test_the_call_bar_shows_page_errors_and_remotes_as_text(qtbot):
+    session = FakePhoneSession(ramal="4000", state="conversando")
+    bar = CallBar(session)
+    qtbot.addWidget(bar)
+    bar.show()
+    session.set_remote(MARKUP)
+    session.emit_error('<b style="color:red">falha</b><img src="file:///etc/passwd">')
+    assert_all_plain(bar)
+    shown = [label.text() for label in labels_of(bar)]
+    assert any(text.startswith("<b style=") for text in shown)
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("+554832830151", "(48) 3283-0151"),
+    (" (48) 3283-0151 ", "(48) 3283-0151"),
+    ("4001", "4001"),
+    ("Ligue: +55 48 3283-0151", "Ligue: +55 48 3283-0151"),
+    ("+55 48 3283-0151 / +55 11 98765-4321", "+55 48 3283-0151 / +55 11 98765-4321"),
+    ("anonymous\x1b[2J", "anonymous[2J"),
+    ("", ""),
+])
+def test_a_caller_is_a_number_only_when_it_is_just_a_number(text, shown):
+    assert caller_display(text, "BR") == shown
+    assert (caller_target(text, "BR") is not None) == (shown in ("(48) 3283-0151", "4001"))
