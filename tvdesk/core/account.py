@@ -40,13 +40,16 @@ class Account:
         saves a TCP and TLS handshake per dial). Safe across the worker threads."""
         if not self.token:
             raise NoTokenError()
-        with self._lock:
-            if self._client is None or self._client.base_url != self.api_base.rstrip("/"):
-                from tvdesk.core.api import TotalVoiceClient  # requests: only when used
+        from tvdesk.core.api import TotalVoiceClient, normalize_base_url  # requests: only when used
 
+        # However the address came (--api-base, TVDESK_API_BASE, settings.json, the token
+        # dialog), it is checked here before any request: no plain http to another computer.
+        base = normalize_base_url(self.api_base)
+        with self._lock:
+            if self._client is None or self._client.base_url != base:
                 if self._client is not None:
                     self._client.close()
-                self._client = TotalVoiceClient(self.api_base, self.token)
+                self._client = TotalVoiceClient(base, self.token)
             return self._client
 
     def close(self) -> None:

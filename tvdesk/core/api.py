@@ -4,6 +4,8 @@ Blocking by design (the UI calls it from a worker thread). One `requests.Session
 for connection reuse, explicit timeouts, retries only on connection failures of
 these idempotent GETs, and no redirects: `requests` keeps custom headers such as
 `Access-Token` across hosts, so a redirect is refused instead of followed.
+The token never travels in clear text: plain http is accepted only for a server on
+this computer.
 """
 
 from __future__ import annotations
@@ -25,8 +27,12 @@ from tvdesk.core.redact import redact, register_secret
 from tvdesk.core.settings import DOCUMENTED_API_BASE, WEBPHONE_TYPES, Extension, is_valid_ramal
 from tvdesk.core.webphone_url import (  # noqa: F401 - part of the client's interface
     MAX_URL_LENGTH,
+    BadAddressError,
+    WebAddress,
     check_webphone_host,
     check_webphone_url,
+    is_loopback_host,
+    parse_web_address,
 )
 
 log = logging.getLogger("tvdesk.api")
@@ -40,22 +46,41 @@ MAX_RATE_LIMIT_WAIT = 3.0
 
 
 def normalize_base_url(base_url: str) -> str:
+    """The API address as the client uses it, or InvalidInputError with a sentence.
+
+    Every request carries the Access-Token, so plain http is refused unless the server
+    is on this computer (loopback by address, or `localhost`): a local sandbox works,
+    and the token never crosses a network in clear text.
+    """
     base = (base_url or "").strip().rstrip("/")
-    parts = urlsplit(base)
-    if parts.scheme not in ("http", "https") or not parts.hostname \
-            or parts.username or parts.password or parts.query or parts.fragment:
+    address: WebAddress | None
+    try:
+        address = parse_web_address(base)
+    except BadAddressError:
+        address = None
+    if address is None or "?" in base or "#" in base:
         raise errors.InvalidInputError(_(
             "'{url}' is not an API address: use a plain https:// address such as {example}.",
             url=_shown_address(base), example=DOCUMENTED_API_BASE))
-    return base
+    if address.scheme == "http" and not is_loopback_host(address.host):
+        raise errors.InvalidInputError(_(
+            "'{url}' is a plain http:// address: the Access-Token would travel in clear "
+            "text. Use https://, such as {example}; plain http:// is only for a test "
+            "server on this computer (127.0.0.1 or localhost).",
+            url=_shown_address(base), example=DOCUMENTED_API_BASE))
+    return address.scheme + base[len(address.scheme):]   # "HTTPS://x" -> "https://x"
 
 
 def _shown_address(base: str) -> str:
-    """The address as quoted back to people: without credentials or query."""
-    parts = urlsplit(base)
-    if parts.hostname:
-        base = f"{parts.scheme}://{parts.hostname}{parts.path}"
-    return redact(base)[:80] or "-"
+    """The address as quoted back to people: without credentials or query, one line."""
+    try:
+        parts = urlsplit(base)
+        if parts.hostname:
+            base = f"{parts.scheme}://{parts.hostname}{parts.path}"
+    except ValueError:
+        pass
+    shown = "".join(c if c.isprintable() else "?" for c in redact(base))
+    return shown[:80] or "-"
 
 
 class TotalVoiceClient:

@@ -524,3 +524,97 @@ def test_one_definition_of_the_webphone_origin(a, b, same):
     assert same_origin(a, b) is same
     assert origin_of("https://a.zenvia.com:443/w3/?k=1") == "https://a.zenvia.com"
     assert origin_of("http://[::1]:8000/w3/") == "http://[::1]:8000"
+
+
+# --- the token never travels in clear text ------------------------------------------------
+
+@pytest.fixture
+def no_connection(monkeypatch):
+    """Records every name lookup and connection attempt made in this process."""
+    import socket
+
+    attempts: list[object] = []
+    real_getaddrinfo, real_connect = socket.getaddrinfo, socket.socket.connect
+
+    def getaddrinfo(host, *args, **kwargs):
+        attempts.append(host)
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    def connect(self, address):
+        attempts.append(address)
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    return attempts
+
+
+@pytest.mark.parametrize("base", [
+    "http://api.tvdesk-test.invalid",
+    "http://api.tvdesk-test.invalid:8080/v1",
+    "HTTP://api.tvdesk-test.invalid",
+    "http://127.evil.invalid",             # loopback by address, never by prefix
+    "http://127.0.0.1.evil.invalid",
+    "http://localhost.evil.invalid",
+    "http://10.0.0.1",
+    "http://0.0.0.0:8000",
+    "http://[::ffff:7f00:1]",
+    "http://api.totalvoice.com.br",
+])
+def test_plain_http_to_another_computer_is_refused_before_any_connection(base, no_connection):
+    token = "clear-text-token-1234567"
+    with pytest.raises(errors.InvalidInputError) as caught:
+        TotalVoiceClient(base, token)
+    message = caught.value.user_message()
+    assert caught.value.exit_code == 2
+    assert "clear text" in message and "https://api.totalvoice.com.br" in message
+    assert token not in message
+    assert no_connection == []
+
+
+@pytest.mark.parametrize("base", ["http://127.0.0.1:{port}", "http://localhost:{port}",
+                                  "HTTP://127.0.0.1:{port}/", " http://127.0.0.1:{port} "])
+def test_plain_http_to_this_computer_still_works(sandbox, base):
+    with TotalVoiceClient(base.format(port=urlsplit(sandbox.base_url).port), sandbox.token) as api:
+        assert api.base_url.startswith("http://")
+        assert api.balance() == pytest.approx(42.5)
+        assert api.webphone_url(ramal="4000").startswith("http://127.0.0.1:")
+
+
+def test_the_account_checks_its_address_before_any_request(tmp_path, no_connection):
+    from tvdesk.core.account import Account
+    from tvdesk.core.settings import SettingsStore
+
+    account = Account(api_base="http://api.tvdesk-test.invalid", token="account-token-123456",
+                      demo=False, settings_store=SettingsStore(tmp_path / "settings.json"))
+    with pytest.raises(errors.InvalidInputError) as caught:
+        account.client()
+    assert "clear text" in caught.value.user_message()
+    assert no_connection == []
+
+
+def test_the_account_keeps_one_client_for_one_address(sandbox, tmp_path):
+    from tvdesk.core.account import Account
+    from tvdesk.core.settings import SettingsStore
+
+    account = Account(api_base=f"HTTP://127.0.0.1:{urlsplit(sandbox.base_url).port}/ ", token=sandbox.token,
+                      demo=False, settings_store=SettingsStore(tmp_path / "settings.json"))
+    try:
+        assert account.client() is account.client()
+    finally:
+        account.close()
+
+
+@pytest.mark.parametrize("base", ["https://evil.invalid\uff0f.totalvoice.com.br",
+                                  "https://api.totalvoice.com.br\\@evil.invalid",
+                                  "https://api.totalvoice.com.br:99999",
+                                  "https://api.totalvoice.com.br/?",
+                                  "https://api.totalvoice.com.br/#x",
+                                  "https://api\x1b[31m.invalid"])
+def test_a_hostile_api_address_is_refused_in_one_line(base):
+    with pytest.raises(errors.InvalidInputError) as caught:
+        TotalVoiceClient(base, "hostile-base-token-1234")
+    message = caught.value.user_message()
+    assert "not an API address" in message
+    assert message.isprintable()
+

@@ -1,0 +1,107 @@
+"""The command line against hostile addresses: plain http to another computer, webphone
+URLs on unexpected hosts or written to confuse, each refused in one line with its code."""
+
+from __future__ import annotations
+
+import io
+import socket
+import sys
+
+import pytest
+
+from tvdesk.app import main
+from tvdesk.core.settings import Settings, SettingsStore
+from tvdesk.core.token_store import SERVICE, USERNAME
+
+CLEAR_TEXT_API = "http://api.tvdesk-test.invalid"
+TOKEN = "hostile-cli-token-8c1f0e"
+
+
+@pytest.fixture
+def run(tmp_path, capsys):
+    def run(*argv: str) -> tuple[int, str, str]:
+        code = main(["--basedir", str(tmp_path), *argv])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run
+
+
+@pytest.fixture
+def connections(monkeypatch):
+    """Every name lookup and connection attempt this process makes."""
+    attempts: list[object] = []
+    real_getaddrinfo, real_connect = socket.getaddrinfo, socket.socket.connect
+
+    def getaddrinfo(host, *args, **kwargs):
+        attempts.append(host)
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    def connect(self, address):
+        attempts.append(address)
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    return attempts
+
+
+def one_line(err: str) -> str:
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("tvdesk: ")
+    assert "Traceback" not in err and TOKEN not in err
+    return lines[0]
+
+
+def log_text(tmp_path) -> str:
+    return "".join(path.read_text(errors="replace") for path in tmp_path.rglob("*.log"))
+
+
+# --- plain http: refused however the address arrives ------------------------------------
+
+@pytest.mark.parametrize("command", [("url", "--ramal", "4000"), ("extensions",),
+                                     ("token", "status")])
+def test_plain_http_from_the_command_line_is_refused_before_any_connection(
+        run, monkeypatch, connections, command):
+    monkeypatch.setenv("TVDESK_TOKEN", TOKEN)
+    code, out, err = run("--api-base", CLEAR_TEXT_API, *command)
+    assert code == 2
+    assert "clear text" in one_line(err)
+    assert connections == []
+
+
+def test_plain_http_from_the_environment_is_refused(run, monkeypatch, connections):
+    monkeypatch.setenv("TVDESK_TOKEN", TOKEN)
+    monkeypatch.setenv("TVDESK_API_BASE", CLEAR_TEXT_API + ":8080")
+    code, out, err = run("url", "--ramal", "4000")
+    assert code == 2
+    assert "clear text" in one_line(err)
+    assert connections == []
+
+
+def test_plain_http_from_the_settings_file_is_refused(run, monkeypatch, connections, tmp_path):
+    monkeypatch.setenv("TVDESK_TOKEN", TOKEN)
+    monkeypatch.delenv("TVDESK_API_BASE", raising=False)
+    SettingsStore(tmp_path / "config" / "settings.json").save(Settings(api_base=CLEAR_TEXT_API))
+    code, out, err = run("extensions")
+    assert code == 2
+    assert "clear text" in one_line(err)
+    assert connections == []
+
+
+def test_token_set_refuses_plain_http_and_stores_nothing(run, monkeypatch, connections,
+                                                        memory_keyring):
+    monkeypatch.setattr(sys, "stdin", io.StringIO(TOKEN + "\n"))
+    code, out, err = run("--api-base", CLEAR_TEXT_API, "token", "set")
+    assert code == 2
+    assert "clear text" in one_line(err)
+    assert memory_keyring.get_password(SERVICE, USERNAME) is None
+    assert connections == []
+
+
+def test_plain_http_to_a_local_sandbox_still_works(run, sandbox, monkeypatch):
+    monkeypatch.setenv("TVDESK_TOKEN", sandbox.token)
+    code, out, err = run("--api-base", sandbox.base_url, "token", "status")
+    assert code == 0, err
+
