@@ -4,20 +4,30 @@ Blocking by design (the UI calls it from a worker thread). One `requests.Session
 for connection reuse, explicit timeouts, retries only on connection failures of
 these idempotent GETs, and no redirects: `requests` keeps custom headers such as
 `Access-Token` across hosts, so a redirect is refused instead of followed.
-The token never travels in clear text: plain http is accepted only for a server on
-this computer.
+
+Every call has an overall deadline, not just a timeout per read: a server that drips
+its answer a byte at a time (headers or body) is cut off when the deadline passes,
+and an answer larger than any the API gives is not read to its end. The token never
+travels in clear text: plain http is accepted only for a server on this computer.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import socket
+import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import requests
 from requests.__version__ import __version__ as requests_version
 from requests.adapters import HTTPAdapter
+from requests.utils import guess_json_utf
+from urllib3.connection import HTTPConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.poolmanager import PoolManager
 from urllib3.util.retry import Retry
 
 from tvdesk import __version__
@@ -35,10 +45,17 @@ from tvdesk.core.webphone_url import (  # noqa: F401 - part of the client's inte
     parse_web_address,
 )
 
+if TYPE_CHECKING:
+    from urllib3._base_connection import BaseHTTPConnection
+
 log = logging.getLogger("tvdesk.api")
 
 USER_AGENT = f"tvdesk/{__version__} (+https://github.com/tvdesk; python-requests/{requests_version})"
 DEFAULT_TIMEOUT = (5.0, 15.0)     # connect, read (seconds)
+# One API call in all (connection, retries, headers, body, rate-limit waits): however
+# slowly a server answers, the person hears "took too long" after this many seconds.
+DEFAULT_DEADLINE = 20.0
+MAX_BODY_BYTES = 4 * 1024 * 1024  # far above any API answer (200 extensions: ~40 KB)
 PAGE_LIMIT = 200                  # the documented maximum of /ramal/relatorio
 # 429: wait a little and try again, but never keep a person waiting more than ~3 s.
 RATE_LIMIT_WAITS = (0.5, 1.5)
@@ -83,13 +100,155 @@ def _shown_address(base: str) -> str:
     return shown[:80] or "-"
 
 
+# --- the overall deadline ---------------------------------------------------------------
+
+class _DeadlinePassed(Exception):
+    """Raised inside the transport when a call's deadline has passed (never leaves here)."""
+
+
+_current = threading.local()   # .watchdog: the _Watchdog of the call this thread makes
+
+
+class _Watchdog:
+    """Ends one call at a fixed time, however slowly the server answers.
+
+    Timeouts in `requests` apply to each read, so a server sending a byte every few
+    seconds never trips them. At the deadline this shuts the call's sockets down; a read
+    blocked on them returns at once and the call fails as a timeout. It keeps doing so
+    every RECHECK seconds until the call is over, so a connection made at that very
+    moment is not missed.
+    """
+
+    RECHECK = 0.2
+
+    def __init__(self, ends: float) -> None:
+        self.ends = ends
+        self.expired = False
+        self._done = False
+        self._connections: list[BaseHTTPConnection] = []
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+
+    def remaining(self) -> float:
+        return max(0.0, self.ends - time.monotonic())
+
+    def __enter__(self) -> _Watchdog:
+        _current.watchdog = self
+        self._arm(self.remaining())
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _current.watchdog = None
+        with self._lock:
+            self._done = True
+            if self._timer is not None:
+                self._timer.cancel()
+
+    def watch(self, connection: BaseHTTPConnection) -> bool:
+        """Take a connection in charge; False when the deadline has already passed."""
+        with self._lock:
+            if self.expired:
+                return False
+            if not any(known is connection for known in self._connections):
+                self._connections.append(connection)
+            return True
+
+    def _arm(self, seconds: float) -> None:
+        timer = threading.Timer(seconds, self._expire)
+        timer.daemon = True
+        self._timer = timer
+        timer.start()
+
+    def _expire(self) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self.expired = True
+            for connection in self._connections:
+                _shut(connection)
+            self._arm(self.RECHECK)
+
+
+def _shut(connection: BaseHTTPConnection) -> None:
+    sock = getattr(connection, "sock", None)
+    if isinstance(sock, socket.socket):
+        try:
+            # socket.socket's own shutdown, also for an SSLSocket: it only ends the
+            # transport, and leaves the TLS state to the thread that is reading.
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+        except OSError:
+            pass   # already closed
+
+
+def _watched(connection: BaseHTTPConnection) -> BaseHTTPConnection:
+    watchdog: _Watchdog | None = getattr(_current, "watchdog", None)
+    if watchdog is not None and not watchdog.watch(connection):
+        connection.close()   # urllib3 puts an empty slot back in the pool
+        raise _DeadlinePassed()
+    return connection
+
+
+class _WatchedHTTPPool(HTTPConnectionPool):
+    def _get_conn(self, timeout: float | None = None) -> BaseHTTPConnection:
+        return _watched(super()._get_conn(timeout))
+
+
+class _WatchedHTTPSPool(HTTPSConnectionPool):
+    def _get_conn(self, timeout: float | None = None) -> BaseHTTPConnection:
+        return _watched(super()._get_conn(timeout))
+
+
+_WATCHED_POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+
+
+class _WatchedAdapter(HTTPAdapter):
+    """Every connection a call uses is handed to the call's watchdog."""
+
+    def init_poolmanager(self, connections: int, maxsize: int, block: bool = False,
+                         **pool_kwargs: Any) -> None:
+        super().init_poolmanager(connections, maxsize, block, **pool_kwargs)
+        self.poolmanager.pool_classes_by_scheme = _WATCHED_POOLS
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if isinstance(manager, PoolManager) and not proxy.lower().startswith("socks"):
+            manager.pool_classes_by_scheme = _WATCHED_POOLS
+        return manager
+
+
+def _read_body(response: requests.Response, watchdog: _Watchdog) -> bytes:
+    """The whole body, within the deadline and MAX_BODY_BYTES."""
+    status = response.status_code
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        log.warning("refused an answer of %s bytes", declared)
+        raise errors.UnexpectedResponseError(status, None, "")
+    body = bytearray()
+    for chunk in response.iter_content(chunk_size=64 * 1024):
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            log.warning("stopped reading an answer larger than %d bytes", MAX_BODY_BYTES)
+            raise errors.UnexpectedResponseError(status, None, "")
+        if watchdog.expired:
+            raise _DeadlinePassed()
+    return bytes(body)
+
+
+def _json_of(body: bytes) -> Any:
+    try:
+        return json.loads(body.decode(guess_json_utf(body) or "utf-8"))
+    except (ValueError, LookupError, RecursionError):   # not JSON, odd bytes, absurd nesting
+        return None
+
+
 class TotalVoiceClient:
     def __init__(self, base_url: str, token: str,
                  timeout: tuple[float, float] = DEFAULT_TIMEOUT,
-                 connect_retries: int = 2) -> None:
+                 connect_retries: int = 2, deadline: float = DEFAULT_DEADLINE) -> None:
         self.base_url = normalize_base_url(base_url)
         self.host = urlsplit(self.base_url).netloc
         self.timeout = timeout
+        self.deadline = deadline
         self._token = token
         register_secret(token)
         self.session = requests.Session()
@@ -101,7 +260,7 @@ class TotalVoiceClient:
         retry = Retry(total=connect_retries, connect=connect_retries, read=False, status=0,
                       redirect=0, other=0, backoff_factor=0.2, allowed_methods={"GET"},
                       raise_on_redirect=False, raise_on_status=False)
-        adapter = HTTPAdapter(max_retries=retry, pool_maxsize=4)
+        adapter = _WatchedAdapter(max_retries=retry, pool_maxsize=4)
         self.session.mount("https://", adapter)
         self.session.mount("http://", adapter)
 
@@ -175,48 +334,64 @@ class TotalVoiceClient:
     # --- transport ----------------------------------------------------------------
 
     def _get(self, path: str, params: dict[str, str] | None = None) -> Any:
-        """GET with a short, bounded wait on rate limits: the person is waiting."""
+        """GET within the call's deadline, with a short, bounded wait on rate limits:
+        the person is waiting."""
+        ends = time.monotonic() + self.deadline
         waited = 0.0
         for attempt in range(len(RATE_LIMIT_WAITS) + 1):
             try:
-                return self._get_once(path, params)
+                return self._get_once(path, params, ends)
             except errors.RateLimitError as error:
                 if attempt == len(RATE_LIMIT_WAITS):
                     raise
                 pause = min(error.retry_after or RATE_LIMIT_WAITS[attempt], MAX_RATE_LIMIT_WAIT)
-                if waited + pause > MAX_RATE_LIMIT_WAIT:
+                if waited + pause > MAX_RATE_LIMIT_WAIT or time.monotonic() + pause >= ends:
                     raise
                 log.info("rate limited on %s: trying again in %.1f s", path, pause)
                 time.sleep(pause)
                 waited += pause
         raise AssertionError("unreachable")
 
-    def _get_once(self, path: str, params: dict[str, str] | None = None) -> Any:
+    def _get_once(self, path: str, params: dict[str, str] | None, ends: float) -> Any:
         url = self.base_url + path
         log.debug("GET %s", path)
-        try:
-            response = self.session.get(
-                url, params=params, timeout=self.timeout, allow_redirects=False,
-                headers={"Access-Token": self._token})
-        except requests.exceptions.SSLError:
-            raise errors.TlsError(self.host) from None
-        except requests.exceptions.Timeout:
-            raise errors.ApiTimeoutError(self.host) from None
-        except requests.exceptions.RequestException as error:
-            log.info("request to %s failed: %s", self.host, type(error).__name__)
-            raise errors.NetworkError(self.host) from None
-        with response:
-            return self._parse(response, path)
+        with _Watchdog(ends) as watchdog:
+            try:
+                if watchdog.remaining() <= 0:
+                    raise _DeadlinePassed()
+                connect, read = self.timeout
+                response = self.session.get(
+                    url, params=params, allow_redirects=False, stream=True,
+                    timeout=(min(connect, watchdog.remaining()), min(read, watchdog.remaining())),
+                    headers={"Access-Token": self._token})
+                with response:
+                    if response.is_redirect or 300 <= response.status_code < 400:
+                        log.warning("refused a redirect from %s%s", self.host, path)
+                        raise errors.RedirectRefusedError(self.host)
+                    connection = getattr(response.raw, "connection", None)
+                    if isinstance(connection, HTTPConnection):   # e.g. through a SOCKS proxy
+                        watchdog.watch(connection)
+                    body = _read_body(response, watchdog)
+            except errors.TvdeskError:
+                raise
+            except _DeadlinePassed:
+                log.info("%s did not answer %s within %.0f s", self.host, path, self.deadline)
+                raise errors.ApiTimeoutError(self.host) from None
+            except requests.exceptions.Timeout:
+                raise errors.ApiTimeoutError(self.host) from None
+            except OSError as error:   # requests' own errors are OSErrors too
+                if watchdog.expired:
+                    log.info("%s did not answer %s within %.0f s", self.host, path, self.deadline)
+                    raise errors.ApiTimeoutError(self.host) from None
+                if isinstance(error, requests.exceptions.SSLError):
+                    raise errors.TlsError(self.host) from None
+                log.info("request to %s failed: %s", self.host, type(error).__name__)
+                raise errors.NetworkError(self.host) from None
+        return self._parse(response, body, path)
 
-    def _parse(self, response: requests.Response, path: str) -> Any:
+    def _parse(self, response: requests.Response, body: bytes, path: str) -> Any:
         status = response.status_code
-        if response.is_redirect or 300 <= status < 400:
-            log.warning("refused a redirect from %s%s", self.host, path)
-            raise errors.RedirectRefusedError(self.host)
-        try:
-            envelope = response.json()
-        except ValueError:
-            envelope = None
+        envelope = _json_of(body)
         if not isinstance(envelope, dict) or "sucesso" not in envelope:
             if status == 429:  # gateways answer rate limits with their own HTML
                 rate_limited = errors.RateLimitError(status, None, "")

@@ -618,3 +618,95 @@ def test_a_hostile_api_address_is_refused_in_one_line(base):
     assert "not an API address" in message
     assert message.isprintable()
 
+
+# --- an overall deadline ----------------------------------------------------------------------
+
+@pytest.fixture
+def dripping():
+    from support.dripping import DrippingServer
+
+    servers: list[DrippingServer] = []
+
+    def start(**kwargs) -> DrippingServer:
+        server = DrippingServer(**kwargs).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.mark.parametrize("drip_headers", [False, True], ids=["body", "headers-and-body"])
+def test_a_server_that_drips_its_answer_is_cut_off_at_the_deadline(dripping, drip_headers):
+    # A valid answer, a byte every 0.2 s: each read comes well within the read timeout, so
+    # without an overall deadline this takes ~20 s (with the headers, ~40 s) and succeeds.
+    server = dripping(body=envelope({"saldo": 1}), interval=0.2, drip_headers=drip_headers)
+    with TotalVoiceClient(server.base_url, "drip-token-123456", deadline=1.0) as api:
+        started = time.monotonic()
+        with pytest.raises(errors.ApiTimeoutError) as caught:
+            api.balance()
+        elapsed = time.monotonic() - started
+    assert 0.9 < elapsed < 2.0
+    assert caught.value.exit_code == 5
+    assert "took too long" in caught.value.user_message()
+    assert server.paths == ["/saldo"]   # not retried
+
+
+def test_the_deadline_covers_the_whole_webphone_call(dripping):
+    server = dripping(body=envelope({"url": "http://127.0.0.1:1/w3/?key=k"}), interval=0.3)
+    with TotalVoiceClient(server.base_url, "drip-token-123456", deadline=0.8) as api:
+        started = time.monotonic()
+        with pytest.raises(errors.ApiTimeoutError):
+            api.webphone_url(ramal="4000")
+        assert time.monotonic() - started < 1.8
+
+
+def test_a_slow_answer_within_the_deadline_is_read_whole(dripping):
+    server = dripping(body=envelope({"saldo": 9}), interval=0.002, drip_headers=True)
+    with TotalVoiceClient(server.base_url, "drip-token-123456", deadline=10) as api:
+        assert api.balance() == 9
+
+
+def test_the_default_deadline_bounds_every_call():
+    from tvdesk.core.api import DEFAULT_DEADLINE, DEFAULT_TIMEOUT
+
+    with TotalVoiceClient("https://api.totalvoice.com.br", "deadline-token-123456") as api:
+        assert api.deadline == DEFAULT_DEADLINE <= 30
+    assert DEFAULT_DEADLINE >= max(DEFAULT_TIMEOUT)
+
+
+def test_an_endless_answer_is_not_read_to_its_end(dripping):
+    server = dripping(body=b"", endless=True)
+    with TotalVoiceClient(server.base_url, "endless-token-123456", deadline=10) as api:
+        started = time.monotonic()
+        with pytest.raises(errors.UnexpectedResponseError) as caught:
+            api.balance()
+    assert time.monotonic() - started < 5
+    assert "did not answer like the TotalVoice API" in caught.value.user_message()
+
+
+def test_an_answer_declared_too_large_is_refused_unread(loopback):
+    from tvdesk.core.api import MAX_BODY_BYTES
+
+    big = b" " * (MAX_BODY_BYTES + 1)
+    server = loopback(lambda path: (200, {}, big))
+    with TotalVoiceClient(server.base_url, "big-token-123456") as api:
+        with pytest.raises(errors.UnexpectedResponseError):
+            api.balance()
+
+
+def test_absurdly_nested_json_is_an_unexpected_response(loopback):
+    server = loopback(lambda path: (200, {}, b"[" * 100_000))
+    with TotalVoiceClient(server.base_url, "nested-token-123456") as api:
+        with pytest.raises(errors.UnexpectedResponseError):
+            api.balance()
+
+
+def test_the_connection_is_still_reused_after_reading_a_streamed_answer(loopback):
+    server = loopback(lambda path: (200, {}, envelope({"saldo": 3})))
+    with TotalVoiceClient(server.base_url, "reuse-token-123456") as api:
+        for _ in range(3):
+            assert api.balance() == 3
+    assert len({s.client_port for s in server.seen}) == 1
+
