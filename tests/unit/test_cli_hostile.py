@@ -4,6 +4,7 @@ URLs on unexpected hosts or written to confuse, each refused in one line with it
 from __future__ import annotations
 
 import io
+import json
 import socket
 import sys
 
@@ -105,3 +106,43 @@ def test_plain_http_to_a_local_sandbox_still_works(run, sandbox, monkeypatch):
     code, out, err = run("--api-base", sandbox.base_url, "token", "status")
     assert code == 0, err
 
+
+# --- `tvdesk url`: the app's host policy, and hostile URLs in one line --------------------
+
+def inject_url(sandbox, url: str) -> None:
+    sandbox.inject_fault(path="/webphone", status=200, content_type="application/json",
+                         body=json.dumps({"status": 200, "sucesso": True, "motivo": 0,
+                                          "mensagem": "url webphone", "dados": {"url": url}}))
+
+
+@pytest.mark.parametrize("url", ["https://evil.invalid/w3/?key=k",
+                                 "https://totalvoice.com.br.evil.invalid/w3/?key=k",
+                                 "http://127.evil.invalid:8000/w3/?key=k"])
+def test_url_refuses_a_webphone_on_an_unexpected_host(run, sandbox, monkeypatch, url):
+    monkeypatch.setenv("TVDESK_TOKEN", sandbox.token)
+    inject_url(sandbox, url)
+    code, out, err = run("--api-base", sandbox.base_url, "url", "--ramal", "4000")
+    assert code == 4
+    line = one_line(err)
+    assert "will not open" in line and "unexpected host" in line
+    assert "evil" not in out + err
+
+
+@pytest.mark.parametrize("url", [
+    "https://evil.invalid\uff0f.totalvoice.com.br/w3/?key=k",
+    "https://evil.invalid%2f.totalvoice.com.br/w3/?key=k",
+    "https://evil.invalid;.totalvoice.com.br/w3/?key=k",
+    "https://evil.invalid\\.totalvoice.com.br/w3/?key=k",
+    "https://api.totalvoice.com.br:99999/w3/?key=k",
+    "https://evil.invalid\n.totalvoice.com.br/w3/?key=k",
+])
+def test_url_refuses_a_hostile_webphone_address_in_one_line(run, sandbox, monkeypatch, tmp_path,
+                                                            url):
+    monkeypatch.setenv("TVDESK_TOKEN", sandbox.token)
+    inject_url(sandbox, url)
+    code, out, err = run("--api-base", sandbox.base_url, "url", "--ramal", "4000")
+    assert code == 4
+    line = one_line(err)
+    assert "will not open" in line and "unexpected error" not in line
+    assert "evil" not in out + err
+    assert "Traceback" not in log_text(tmp_path)

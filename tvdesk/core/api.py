@@ -298,7 +298,10 @@ class TotalVoiceClient:
         url = dados.get("url") if isinstance(dados, dict) else None
         if not isinstance(url, str):
             raise errors.UnexpectedResponseError(200, None, "dados.url missing")
+        # Before any web view sees it, and for `tvdesk url` alike: a sound address, never
+        # plain http under an https API, on a host the person expects.
         check_webphone_url(url, require_https=self.base_url.startswith("https://"))
+        check_webphone_host(url, self.base_url)
         return url
 
     def list_extensions(self) -> list[Extension]:

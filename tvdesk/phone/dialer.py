@@ -46,7 +46,6 @@ from tvdesk.core.i18n import _
 from tvdesk.core.paths import AppPaths
 from tvdesk.core.phone_numbers import DialTarget, normalize
 from tvdesk.core.settings import Settings, WebphoneType, is_valid_ramal
-from tvdesk.core.webphone_url import check_webphone_host
 from tvdesk.ops import BackgroundRunner, QueryOp
 from tvdesk.phone.states import ConnectionState
 
@@ -185,11 +184,10 @@ class Dialer(QObject):
         number = target.api_value if target else None
 
         def fetch() -> str:
-            url = account.client().webphone_url(ramal=ramal, ligar_para=number,
-                                                fechar_fim=pending.fechar_fim,
-                                                tipo=pending.tipo.value)
-            check_webphone_host(url, account.api_base)   # before any web view sees it
-            return url
+            # The client refuses a URL on a host the person would not expect.
+            return account.client().webphone_url(ramal=ramal, ligar_para=number,
+                                                 fechar_fim=pending.fechar_fim,
+                                                 tipo=pending.tipo.value)
 
         QueryOp("webphone URL", fetch, lambda url: self._on_url(pending, url),
                 lambda error: self._on_failure(pending, error)).run_in(self._runner)
@@ -356,10 +354,8 @@ class Dialer(QObject):
             account = self.context.account
 
             def work() -> str:
-                url = account.client().webphone_url(ramal=ramal, fechar_fim=False,
-                                                    tipo=WebphoneType.HIDDEN.value)
-                check_webphone_host(url, account.api_base)
-                return url
+                return account.client().webphone_url(ramal=ramal, fechar_fim=False,
+                                                     tipo=WebphoneType.HIDDEN.value)
 
             QueryOp("background webphone URL", work, on_url, on_error).run_in(self._runner)
         return fetch

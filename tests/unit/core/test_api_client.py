@@ -710,3 +710,15 @@ def test_the_connection_is_still_reused_after_reading_a_streamed_answer(loopback
             assert api.balance() == 3
     assert len({s.client_port for s in server.seen}) == 1
 
+
+# --- `tvdesk url` and the dialer: one host policy, in the client ------------------------------
+
+@pytest.mark.parametrize("url", ["https://evil.invalid/w3/?key=k",
+                                 "https://totalvoice.com.br.evil.invalid/w3/?key=k",
+                                 "http://127.evil.invalid:8000/w3/?key=k"])
+def test_the_client_refuses_a_webphone_on_an_unexpected_host(loopback, url):
+    server = loopback(lambda path: (200, {}, envelope({"url": url})))
+    with TotalVoiceClient(server.base_url, "host-token-123456") as api:
+        with pytest.raises(errors.UnsafeUrlError) as caught:
+            api.webphone_url(ramal="4000")
+    assert str(caught.value) == "unexpected host"
