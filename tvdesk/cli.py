@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("tvdesk.cli")
 
 HEADLESS_COMMANDS = ("url", "extensions", "dial", "quit", "token", "integrate", "sandbox")
+API_COMMANDS = ("url", "extensions", "dial", "token")   # the ones an --api-base is for
 # How long `tvdesk dial` waits for the running app's answer: the person's confirmation,
 # then the API's answer (its own timeouts and retries stay well within the margin).
 DIAL_ANSWER_LIMIT_MS = (CONFIRMATION_TIMEOUT + 60) * 1000
@@ -151,6 +152,11 @@ class Cli:
         self.tokens = TokenStore()
 
     def run(self) -> int:
+        explicit = explicit_api_base(getattr(self.args, "api_base", None))
+        if explicit is not None and self.args.command in API_COMMANDS:
+            from tvdesk.core.api import normalize_base_url
+
+            normalize_base_url(explicit)   # refused here, before a dial starts an app with it
         handler = {
             "url": self.cmd_url, "extensions": self.cmd_extensions, "dial": self.cmd_dial,
             "quit": self.cmd_quit, "integrate": self.cmd_integrate,

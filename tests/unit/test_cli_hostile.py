@@ -146,3 +146,21 @@ def test_url_refuses_a_hostile_webphone_address_in_one_line(run, sandbox, monkey
     assert "will not open" in line and "unexpected error" not in line
     assert "evil" not in out + err
     assert "Traceback" not in log_text(tmp_path)
+
+
+def test_dial_refuses_plain_http_before_starting_an_app(run, monkeypatch, connections):
+    import tvdesk.cli as cli_module
+
+    started: list[object] = []
+
+    def record(*args, **kwargs):
+        started.append(args)
+        raise RuntimeError("no app should be reached or started")
+
+    monkeypatch.setattr(cli_module.subprocess, "Popen", record)
+    monkeypatch.setattr("tvdesk.single_instance.send_to_running_instance", record)
+    code, out, err = run("--api-base", CLEAR_TEXT_API, "dial", "4001", "--ramal", "4000",
+                         "--yes")
+    assert code == 2
+    assert "clear text" in one_line(err)
+    assert started == [] and connections == []
