@@ -153,7 +153,8 @@ class Cli:
 
     def run(self) -> int:
         explicit = explicit_api_base(getattr(self.args, "api_base", None))
-        if explicit is not None and self.args.command in API_COMMANDS:
+        if explicit is not None and self.args.command in API_COMMANDS \
+                and getattr(self.args, "token_command", None) != "clear":
             from tvdesk.core.api import normalize_base_url
 
             normalize_base_url(explicit)   # refused here, before a dial starts an app with it

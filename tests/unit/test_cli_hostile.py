@@ -164,3 +164,11 @@ def test_dial_refuses_plain_http_before_starting_an_app(run, monkeypatch, connec
     assert code == 2
     assert "clear text" in one_line(err)
     assert started == [] and connections == []
+
+
+def test_token_clear_works_whatever_the_api_address(run, monkeypatch, memory_keyring):
+    memory_keyring.set_password(SERVICE, USERNAME, TOKEN)
+    monkeypatch.setenv("TVDESK_API_BASE", CLEAR_TEXT_API)
+    code, out, err = run("token", "clear")
+    assert code == 0, err
+    assert memory_keyring.get_password(SERVICE, USERNAME) is None
