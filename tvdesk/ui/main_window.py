@@ -54,7 +54,7 @@ class MainWindow(QWidget):
             "#demoBanner { background: #fff3e0; border: 1px solid #e8710a; border-radius: 6px; }")
         banner_layout = QHBoxLayout(self.demo_banner)
         self.demo_label = QLabel(wordWrap=True)
-        self.token_button = QPushButton(_("Enter Access-Token…"))
+        self.token_button = QPushButton(_("Enter &Access-Token…"))
         self.token_button.setObjectName("tokenButton")
         self.token_button.clicked.connect(self.enter_token.emit)
         banner_layout.addWidget(self.demo_label, 1)
@@ -109,7 +109,7 @@ class MainWindow(QWidget):
         self.quick_tabs.addTab(recent_page, _("Recent calls"))
         self.quick_tabs.addTab(self.favourites_list, _("Favourites"))
 
-        settings_button = QPushButton(_("Settings…"))
+        settings_button = QPushButton(_("&Settings…"))
         settings_button.setObjectName("settingsButton")
         settings_button.clicked.connect(self.open_settings.emit)
         self.import_button = QPushButton(_("Import from account"))

@@ -102,7 +102,7 @@ class SettingsDialog(QDialog):
         import_button.clicked.connect(self.import_extensions.emit)
         token_button = QPushButton(_("Change Access-Token…"))
         token_button.clicked.connect(self.change_token.emit)
-        forget_button = QPushButton(_("Forget Access-Token"))
+        forget_button = QPushButton(_("&Forget Access-Token"))
         forget_button.clicked.connect(self.forget_token.emit)
         token_button.setEnabled(True)
         forget_button.setEnabled(not demo)
