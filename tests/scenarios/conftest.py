@@ -24,6 +24,8 @@ from support.xserver import XSession, XSessionError, missing_programs, wait_unti
 TESTS_DIR = Path(__file__).resolve().parents[1]
 CONFIRM_TITLE = "Confirm call — tvdesk"
 INCOMING_TITLE = "Incoming call — tvdesk"
+MAIN_TITLE = "tvdesk"
+DEMO_MAIN_TITLE = "tvdesk — demo (sandbox)"
 # Things that must never reach a person or a script.
 NEVER_SAID = ("internal error", "Traceback", "unexpected error")
 
@@ -47,6 +49,13 @@ def _unavailable(reason: str):
     if os.environ.get("CI") == "true":
         pytest.fail(f"scenario tests cannot run on CI: {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+def require_programs(*programs: str) -> None:
+    """Some scenarios need more X tools than the session (xclip, say): fail on CI, else skip."""
+    missing = missing_programs(*programs)
+    if missing:
+        _unavailable("needs " + ", ".join(missing))
 
 
 def _missing_xcb_library() -> str:
@@ -118,11 +127,23 @@ class Desk:
 
     # --- starting and stopping --------------------------------------------------------
 
-    def start(self, *args: str) -> Desk:
-        self.app = AppProcess(self.home, self.env,
-                              ["--api-base", self.sandbox.base_url, "--minimized", *args])
+    def start(self, *args: str, api_base: bool = True, minimized: bool = True) -> Desk:
+        """Start tvdesk: by default on the sandbox named with --api-base, in the tray only.
+        `api_base=False`: the address comes from settings.json (or, without a token, the
+        app starts in demo mode); `minimized=False`: the main window shows at once."""
+        options = (["--api-base", self.sandbox.base_url] if api_base else []) + \
+            (["--minimized"] if minimized else [])
+        self.app = AppProcess(self.home, self.env, [*options, *args])
         self.app.wait_for_log("tvdesk ready", timeout=60)
         return self
+
+    def write_settings(self, **settings) -> None:
+        """A settings.json as a person's earlier session left it (before `start`)."""
+        (self.home / "config").mkdir(parents=True, exist_ok=True)
+        (self.home / "config" / "settings.json").write_text(json.dumps({"version": 1, **settings}))
+
+    def settings(self) -> dict:
+        return json.loads((self.home / "config" / "settings.json").read_text())
 
     def wait_for_extensions(self, ramals=("4000", "4001", "4002"), timeout: float = 30) -> None:
         """The account's extensions are imported (and saved) once the app is up."""
@@ -219,12 +240,105 @@ class Desk:
                         f"{self.windows('')}\n{self.log()[-3000:]}")
         return window
 
-    def press(self, window: str, key: str) -> None:
-        """Bring `window` to the front, as a person clicking it would, then press `key`."""
+    def activate(self, window: str) -> None:
+        """Bring `window` to the front with the keyboard, as a person clicking it would."""
         self.x.xdotool("windowactivate", "--sync", window)
         assert wait_until(lambda: self.x.active_window() == window, 10), \
             f"window {window} did not become active (active: {self.x.active_window()})"
+
+    def press(self, window: str, key: str) -> None:
+        """Bring `window` to the front, as a person clicking it would, then press `key`."""
+        self.activate(window)
         self.x.xdotool("key", "--clearmodifiers", key)
+
+    def keys(self, *keys: str) -> None:
+        """Press `keys` one after the other, wherever the keyboard is now."""
+        self.x.xdotool("key", "--clearmodifiers", *keys)
+
+    def type(self, text: str) -> None:
+        """Type `text` wherever the keyboard is now."""
+        self.x.xdotool("type", "--clearmodifiers", "--delay", "15", text)
+
+    def wait_for_window(self, title: str, timeout: float = 20) -> str:
+        """The one visible window titled exactly `title` (waited for)."""
+        def found() -> str | None:
+            if self.app is not None and not self.app.alive():
+                raise AssertionError(f"tvdesk exited:\n{self.log()[-3000:]}")
+            matches = [w for w, t in self.windows(title).items() if t == title]
+            return matches[0] if len(matches) == 1 else None
+
+        window = wait_until(found, timeout)
+        assert window, f"no window {title!r} in {timeout}s; windows: {self.windows('')}"
+        return window
+
+    def wait_for_window_gone(self, window: str, timeout: float = 10) -> None:
+        assert wait_until(lambda: window not in self.x.search("."), timeout), \
+            f"window {window} ({self.x.window_name(window)!r}) is still there"
+
+    # --- the tray icon and the main window --------------------------------------------
+
+    def tray_icon(self, timeout: float = 15) -> str:
+        """tvdesk's icon, docked in trayer."""
+        icons = wait_until(lambda: self.x.tray_icons("tvdesk"), timeout)
+        assert icons and len(icons) == 1, f"tvdesk's tray icon: {icons}\n{self.log()[-3000:]}"
+        return icons[0]
+
+    def click_tray_icon(self, button: int = 1) -> None:
+        icon = self.tray_icon()
+        _x, _y, width, height = self.x.window_geometry(icon)
+        self.x.xdotool("mousemove", "--window", icon, str(width // 2), str(height // 2),
+                       "click", str(button))
+
+    def tray_menus(self) -> list[str]:
+        return [w for w in self.x.windows_of_class("tvdesk")
+                if self.x.window_type(w) in ("popup_menu", "dropdown_menu")]
+
+    def choose_in_tray_menu(self, *keys: str) -> None:
+        """Right-click the tray icon, then walk its menu with `keys` (the last one picks
+        the entry); the menu must close."""
+        for _attempt in range(3):
+            # Right after a menu closed, a right click may go unanswered: click again,
+            # as a person would.
+            self.click_tray_icon(button=3)
+            if wait_until(self.tray_menus, 3):
+                break
+        assert self.tray_menus(), f"no tray menu after a right click; windows: {self.windows('')}"
+        # The menu takes the keyboard (an X grab) as it maps; give that a moment.
+        time.sleep(0.2)
+        self.keys(*keys)
+        assert wait_until(lambda: not self.tray_menus(), 10), \
+            f"the tray menu stayed open after {keys}"
+
+    def main_window(self) -> str | None:
+        """The visible main window (titled "tvdesk", or the demo's title), if any."""
+        icons = set(self.x.tray_icons("tvdesk"))
+        for window in self.x.windows_of_class("tvdesk"):
+            if window not in icons and self.x.window_name(window) in (MAIN_TITLE, DEMO_MAIN_TITLE) \
+                    and self.x.window_type(window) == "normal":
+                return window
+        return None
+
+    def wait_for_main_window(self, timeout: float = 20) -> str:
+        window = wait_until(self.main_window, timeout)
+        assert window, f"the main window is not visible; windows: {self.windows('')}"
+        return window
+
+    # --- what the app keeps -----------------------------------------------------------
+
+    def history(self, demo: bool = False) -> list[dict]:
+        """The recent calls as saved in the data folder."""
+        path = self.home / "data" / ("history-demo.json" if demo else "history.json")
+        try:
+            return json.loads(path.read_text())["calls"]
+        except (OSError, ValueError, KeyError):
+            return []
+
+    def keyring(self) -> dict[str, str]:
+        """What the test keyring (a JSON file) holds."""
+        try:
+            return json.loads(Path(self.env["TVDESK_TEST_KEYRING_FILE"]).read_text())
+        except FileNotFoundError:
+            return {}
 
     def answer(self, window: str, call: bool, key: str | None = None) -> None:
         """Answer a confirmation: Alt+C calls, Escape (or `key`) cancels; it must close."""
@@ -355,6 +469,13 @@ def make_desk(x_session, make_sandbox, tmp_path, request):
         finally:
             if desk.app is not None:
                 desk.app.stop()
+
+
+@pytest.fixture
+def clipboard(x_session):
+    """`clipboard(text)` copies `text` to the X clipboard, as a person does (needs xclip)."""
+    require_programs("xclip")
+    return x_session.set_clipboard
 
 
 @pytest.fixture

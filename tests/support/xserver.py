@@ -31,10 +31,18 @@ class XSessionError(RuntimeError):
     pass
 
 
-def missing_programs() -> list[str]:
-    """'program (Debian package)' for every program the session needs and cannot find."""
+# Programs only some scenarios use (each asks for them itself).
+OPTIONAL_PROGRAMS = {
+    "xclip": "xclip",   # sets the X clipboard, as a person copying a number does
+}
+
+
+def missing_programs(*optional: str) -> list[str]:
+    """'program (Debian package)' for every program the session needs (and every one of
+    the `optional` ones asked for) that cannot be found."""
+    wanted = dict(REQUIRED_PROGRAMS, **{name: OPTIONAL_PROGRAMS[name] for name in optional})
     return [f"{program} (Debian package {package})"
-            for program, package in REQUIRED_PROGRAMS.items() if shutil.which(program) is None]
+            for program, package in wanted.items() if shutil.which(program) is None]
 
 
 def wait_until(predicate: Callable[[], object], timeout: float, interval: float = 0.1):
@@ -83,8 +91,19 @@ class XSession:
     def search(self, name: str, *, only_visible: bool = True) -> list[str]:
         """Window ids whose title matches the regular expression `name`."""
         args = ["search"] + (["--onlyvisible"] if only_visible else []) + ["--name", name]
-        result = self.run("xdotool", *args)
-        return result.stdout.split() if result.returncode == 0 else []
+        return self._search(args)
+
+    def _search(self, args: list[str], attempts: int = 5) -> list[str]:
+        """`xdotool search ...`: exit 1 without a word means nothing matched. A window that
+        goes away while xdotool looks at it is an X error (BadWindow) that ends xdotool
+        with nothing on stdout: that is not "no such window", so look again."""
+        for _attempt in range(attempts):
+            result = self.run("xdotool", *args)
+            if result.returncode == 0:
+                return result.stdout.split()
+            if not result.stderr.strip():
+                return []
+        raise XSessionError(f"xdotool {' '.join(args)} kept failing: {result.stderr.strip()}")
 
     def window_name(self, window: str) -> str | None:
         result = self.run("xdotool", "getwindowname", window)
@@ -100,6 +119,50 @@ class XSession:
             key, _, value = line.partition("=")
             values[key] = int(value)
         return values["X"], values["Y"], values["WIDTH"], values["HEIGHT"]
+
+    def window_type(self, window: str) -> str:
+        """The EWMH window type, lower case without its prefix: "normal", "dialog",
+        "popup_menu"... ("" when the window has none or is gone)."""
+        result = self.run("xprop", "-id", window, "_NET_WM_WINDOW_TYPE")
+        if result.returncode != 0 or "_NET_WM_WINDOW_TYPE_" not in result.stdout:
+            return ""
+        first = result.stdout.split("=", 1)[-1].split(",")[0].strip()
+        return first.removeprefix("_NET_WM_WINDOW_TYPE_").lower()
+
+    def windows_of_class(self, window_class: str) -> list[str]:
+        """Visible windows whose WM_CLASS is exactly `window_class`."""
+        return self._search(["search", "--onlyvisible", "--class", f"^{window_class}$"])
+
+    def tray_icons(self, window_class: str) -> list[str]:
+        """The icons of `window_class` docked in the tray: its visible windows that lie
+        inside trayer's panel (the tray icon's own title is not dependable: Qt may leave
+        WM_NAME empty)."""
+        panels = [w for w in self.windows_of_class("trayer") if self.window_name(w) == "panel"]
+        if not panels:
+            return []
+        px, py, pw, ph = self.window_geometry(panels[0])
+        icons = []
+        for window in self.windows_of_class(window_class):
+            try:
+                x, y, w, h = self.window_geometry(window)
+            except XSessionError:
+                continue   # gone meanwhile
+            if px <= x and py <= y and x + w <= px + pw and y + h <= py + ph:
+                icons.append(window)
+        return icons
+
+    def set_clipboard(self, text: str) -> None:
+        """Put `text` on the CLIPBOARD selection (xclip keeps serving it in the background
+        until another client takes the selection or the X server goes away)."""
+        subprocess.run(["xclip", "-selection", "clipboard", "-i"], input=text.encode(),
+                       env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       timeout=15, check=True)
+        if not wait_until(lambda: self.clipboard() == text, 10):
+            raise XSessionError(f"the clipboard does not hold {text!r}: {self.clipboard()!r}")
+
+    def clipboard(self) -> str:
+        result = self.run("xclip", "-selection", "clipboard", "-o")
+        return result.stdout if result.returncode == 0 else ""
 
     def active_window(self) -> str | None:
         result = self.run("xdotool", "getactivewindow")
