@@ -368,6 +368,7 @@ def _wire(desktop: Desktop, qapp: QApplication) -> None:
     dialer.busy_changed.connect(window.set_busy)
     dialer.call_started.connect(quick_dial.record_started)
     dialer.background_phone_added.connect(desktop.hidden.watch)
+    dialer.background_phone_removed.connect(desktop.hidden.forget)
     dialer.call_bar_requested.connect(desktop.hidden.show_call_bar)
     dialer.embedded_opened.connect(lambda _ramal: desktop.show_main_window())
     window.embedded_panel.returned_to_idle.connect(

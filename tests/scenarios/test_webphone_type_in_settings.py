@@ -112,10 +112,6 @@ MIXED = [{"ramal": "4000", "tipo": "floating"}, {"ramal": "4001", "tipo": "hidde
          {"ramal": "4002", "tipo": "floating"}]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "app bug: SettingsDialog._append_row shadows its `tipo` parameter with the loop "
-    "variable of `for tipo in WebphoneType`, so every row's Webphone list shows the last "
-    "type, 'background + call bar', and OK saves that for every extension"))
 def test_ok_in_settings_without_a_change_keeps_every_webphone_type(make_desk):
     desk = make_desk()
     desk.write_settings(api_base=desk.sandbox.base_url, extensions=MIXED, default_ramal="4000")
@@ -128,11 +124,6 @@ def test_ok_in_settings_without_a_change_keeps_every_webphone_type(make_desk):
         {"4000": "floating", "4001": "hidden", "4002": "floating"}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "app bug: when an extension stops being 'background + call bar', its background "
-    "phone is stopped but its call bar window stays, still saying 'ready'; a number "
-    "dialled from it is an internal error (RuntimeError: WebphonePage already deleted, "
-    "in CallBar.dial -> PhoneSession.dial -> WebphonePage.send_command)"))
 def test_a_call_bar_goes_when_its_extension_becomes_a_window(make_desk):
     desk = make_desk(hangup_after=1.0)
     desk.write_settings(api_base=desk.sandbox.base_url, extensions=MIXED, default_ramal="4000")

@@ -151,3 +151,20 @@ def test_incoming_call_line_goes_when_the_call_is_over(desktop, qtbot):
     assert "Incoming" in desktop.main_window.status_label.text()
     desktop.messages.clear("call:4000")
     assert desktop.main_window.status_label.text() == ""
+
+
+def test_settings_ok_keeps_an_address_given_on_the_command_line(qapp, qtbot, tmp_path,
+                                                                 make_sandbox):
+    sandbox = make_sandbox()
+    # The settings file names the documented host; the session runs on --api-base.
+    desktop = compose_for_account(qapp, qtbot, tmp_path / "home", sandbox,
+                                  extensions=[Extension("4000")], default_ramal="4000")
+    desktop.state.settings.api_base = "https://api.totalvoice.com.br"
+    for _ in range(2):
+        desktop.settings_flow.apply(copy.deepcopy(desktop.state.settings))   # OK, no change
+        assert desktop.state.account.api_base == sandbox.base_url
+    changed = copy.deepcopy(desktop.state.settings)
+    changed.api_base = "https://voice-api.zenvia.com"
+    desktop.settings_flow.apply(changed)                                     # the person's choice
+    assert desktop.state.account.api_base == "https://voice-api.zenvia.com"
+    desktop.shutdown.quit()

@@ -47,6 +47,18 @@ class HiddenCalls(QObject):
         phone.session_created.connect(lambda session, p=phone: self._watch_session(p, session))
         self._update_status()
 
+    def forget(self, ramal: str) -> None:
+        """The extension's background phone is gone: so are its call bar and ringing window."""
+        bar = self.call_bars.pop(ramal, None)
+        if bar is not None:
+            bar.close()
+        ringing = self.ringing.pop(ramal, None)
+        if ringing is not None:
+            ringing.withdraw()
+        self.phones.pop(ramal, None)
+        self._declined.discard(ramal)
+        self._update_status()
+
     def forget_all(self) -> None:
         for window in list(self.call_bars.values()) + list(self.ringing.values()):
             window.close()

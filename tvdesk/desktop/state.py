@@ -49,8 +49,12 @@ class AppState(QObject):
                                    reason=error.strerror or "?"))
 
     def replace_settings(self, settings: Settings) -> None:
-        """New settings take effect at once, everywhere: then they are saved and announced."""
-        if not self.account.demo:
+        """New settings take effect at once, everywhere: then they are saved and announced.
+
+        The API address changes only when the person changed it in Settings: an address
+        given with --api-base or TVDESK_API_BASE is not in the settings file, and an OK
+        that leaves the field alone must not move the running session elsewhere."""
+        if not self.account.demo and settings.api_base != self.settings.api_base:
             self.account.api_base = settings.api_base
         self.settings = settings
         self.history.set_limit(settings.history_limit)

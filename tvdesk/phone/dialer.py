@@ -128,6 +128,7 @@ class Dialer(QObject):
     call_started = Signal(object)      # StartedCall: an outgoing call went out (for the history)
     call_bar_requested = Signal(str)   # ramal of a hidden phone whose controls should show
     background_phone_added = Signal(object)   # BackgroundPhone
+    background_phone_removed = Signal(str)    # ramal: its extension is no longer hidden
     embedded_opened = Signal(str)      # ramal
     busy_changed = Signal(bool)
 
@@ -341,6 +342,7 @@ class Dialer(QObject):
         for ramal in list(self.background):
             if ramal not in wanted:
                 self.background.pop(ramal).stop()
+                self.background_phone_removed.emit(ramal)
         for ramal in sorted(wanted - set(self.background)):
             phone = BackgroundPhone(ramal, self._hidden_url_fetcher(ramal), self.web_profile,
                                     self.open_external, self)
@@ -361,8 +363,9 @@ class Dialer(QObject):
         return fetch
 
     def stop_background_phones(self) -> None:
-        for phone in self.background.values():
+        for ramal, phone in list(self.background.items()):
             phone.stop()
+            self.background_phone_removed.emit(ramal)
         self.background.clear()
 
     # --- the web engine ----------------------------------------------------------------

@@ -224,9 +224,9 @@ class SettingsDialog(QDialog):
         self.table.setItem(row, 0, QTableWidgetItem(ramal))
         self.table.setItem(row, 1, QTableWidgetItem(label))
         chooser = QComboBox()
-        for tipo in WebphoneType:
-            chooser.addItem(tipo.label(), tipo.value)
-        chooser.setCurrentIndex(max(chooser.findData(tipo), 0))
+        for choice in WebphoneType:
+            chooser.addItem(choice.label(), choice.value)
+        chooser.setCurrentIndex(max(chooser.findData(str(tipo)), 0))
         self.table.setCellWidget(row, 2, chooser)
 
     def _row_tipo(self, row: int) -> WebphoneType:
