@@ -58,3 +58,28 @@ def test_the_call_bar_shows_page_errors_and_remotes_as_text(qtbot):
 def test_a_caller_is_a_number_only_when_it_is_just_a_number(text, shown):
     assert caller_display(text, "BR") == shown
     assert (caller_target(text, "BR") is not None) == (shown in ("(48) 3283-0151", "4001"))
+
+
+def test_an_api_message_with_markup_is_shown_as_text_in_the_main_window(qapp, qtbot, tmp_path,
+                                                                         make_sandbox):
+    import json
+
+    from support.desktop import compose_for_account, dial
+
+    from tvdesk.core.dialing import DialRequest
+    from tvdesk.core.settings import Extension
+
+    sandbox = make_sandbox()
+    desktop = compose_for_account(qapp, qtbot, tmp_path / "home", sandbox,
+                                  extensions=[Extension("4000")], default_ramal="4000")
+    desktop.show_main_window()
+    mensagem = '<img src="file:///etc/hostname"><font color=red>Parâmetro inválido</font>'
+    sandbox.inject_fault(path="/webphone", status=405, content_type="application/json",
+                         body=json.dumps({"status": 405, "sucesso": False, "motivo": 11,
+                                          "mensagem": mensagem, "dados": None}))
+    outcomes = dial(desktop, DialRequest(ramal="4000", number="4001"))
+    qtbot.waitUntil(lambda: bool(outcomes), timeout=5000)
+    status = desktop.main_window.status_label
+    assert status.textFormat() == Qt.TextFormat.PlainText and mensagem in status.text()
+    assert_all_plain(desktop.main_window)
+    desktop.shutdown.quit()

@@ -39,6 +39,7 @@ class EmbeddedPanel(QWidget):
         self.idle_label = QLabel(_("No call on the embedded webphone. Pick an extension whose "
                                    "type is embedded and press Call."), wordWrap=True)
         self.idle_label.setObjectName("embeddedIdle")
+        self.idle_label.setTextFormat(Qt.TextFormat.PlainText)
         self.idle_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._stack = QStackedLayout(self)
         self._stack.addWidget(self.idle_label)

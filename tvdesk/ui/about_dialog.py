@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from tvdesk import __version__
 from tvdesk.core.i18n import _
 from tvdesk.core.paths import AppPaths
+from tvdesk.ui.plain_text import plain_label
 
 
 class AboutDialog(QDialog):
@@ -37,11 +38,11 @@ class AboutDialog(QDialog):
                 (_("Settings"), str(paths.settings_file), "aboutSettings"),
                 (_("Logs"), str(paths.log_file), "aboutLogs"),
                 (_("Data"), str(paths.data_dir), "aboutData")):
-            field = QLabel(value, wordWrap=True)
+            field = plain_label(value, wrap=True)
             field.setObjectName(name)
             field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             form.addRow(label, field)
-        self.copied_label = QLabel()
+        self.copied_label = plain_label()
         self.copied_label.setObjectName("copiedLabel")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.copy_button = buttons.addButton(_("Copy diagnostics"),

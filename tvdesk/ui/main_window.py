@@ -7,7 +7,6 @@ from PySide6.QtGui import QCloseEvent, QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -25,6 +24,7 @@ from tvdesk.core.phone_numbers import normalize
 from tvdesk.core.settings import Favourite, Settings
 from tvdesk.phone.panel_host import EmbeddedPanel
 from tvdesk.ui.icons import app_icon
+from tvdesk.ui.plain_text import plain_label
 from tvdesk.ui.quick_dial_text import favourite_text, recent_text
 
 RAMAL_ROLE = Qt.ItemDataRole.UserRole
@@ -53,7 +53,7 @@ class MainWindow(QWidget):
         self.demo_banner.setStyleSheet(
             "#demoBanner { background: #fff3e0; border: 1px solid #e8710a; border-radius: 6px; }")
         banner_layout = QHBoxLayout(self.demo_banner)
-        self.demo_label = QLabel(wordWrap=True)
+        self.demo_label = plain_label(wrap=True)
         self.token_button = QPushButton(_("Enter &Access-Token…"))
         self.token_button.setObjectName("tokenButton")
         self.token_button.clicked.connect(self.enter_token.emit)
@@ -70,7 +70,7 @@ class MainWindow(QWidget):
         self.number_edit.setClearButtonEnabled(True)
         self.number_edit.textChanged.connect(self._preview_number)
         self.number_edit.returnPressed.connect(self._request_call)
-        self.number_preview = QLabel()
+        self.number_preview = plain_label()
         self.number_preview.setObjectName("numberPreview")
 
         self.call_button = QPushButton(_("Call"))
@@ -78,7 +78,7 @@ class MainWindow(QWidget):
         self.call_button.setDefault(True)
         self.call_button.clicked.connect(self._request_call)
 
-        self.status_label = QLabel(wordWrap=True)
+        self.status_label = plain_label(wrap=True)
         self.status_label.setObjectName("statusLabel")
         self._status_topic = ""
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -137,7 +137,7 @@ class MainWindow(QWidget):
         layout = QVBoxLayout(left)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.demo_banner)
-        layout.addWidget(QLabel(_("Extensions")))
+        layout.addWidget(plain_label(_("Extensions")))
         layout.addWidget(self.extension_list, 1)
         layout.addLayout(number_row)
         layout.addWidget(self.number_preview)

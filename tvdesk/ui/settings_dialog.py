@@ -40,6 +40,7 @@ from tvdesk.core.settings import (
 )
 from tvdesk.integration.autostart import Autostart, AutostartError
 from tvdesk.ui.hotkey import hotkey_support
+from tvdesk.ui.plain_text import plain_label
 from tvdesk.ui.token_dialog import api_base_combo, combo_api_base
 
 
@@ -140,7 +141,7 @@ class SettingsDialog(QDialog):
         self.hotkey_check.setChecked(settings.hotkey_enabled)
         self.hotkey_edit = QKeySequenceEdit(QKeySequence(settings.hotkey))
         self.hotkey_edit.setObjectName("hotkeyEdit")
-        self.hotkey_note = QLabel(wordWrap=True)
+        self.hotkey_note = plain_label(wrap=True)
         self.hotkey_note.setObjectName("hotkeyNote")
         support = hotkey_support()
         if not support.available:
@@ -168,7 +169,7 @@ class SettingsDialog(QDialog):
         self.dnd_combo.addItem(_("let them ring out unanswered"), DndAction.IGNORE.value)
         self.dnd_combo.setCurrentIndex(max(self.dnd_combo.findData(settings.dnd_action), 0))
 
-        self.error_label = QLabel(wordWrap=True)
+        self.error_label = plain_label(wrap=True)
         self.error_label.setObjectName("settingsError")
         self.error_label.setStyleSheet("color: #b00020;")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok

@@ -20,6 +20,7 @@ from tvdesk.core.i18n import _
 from tvdesk.core.settings import KNOWN_API_BASES
 from tvdesk.core.token_store import TokenStore
 from tvdesk.ops import BackgroundRunner
+from tvdesk.ui.plain_text import plain_label
 
 
 def api_base_combo(current: str) -> QComboBox:
@@ -57,7 +58,7 @@ class TokenDialog(QDialog):
         self.token_edit.setObjectName("tokenEdit")
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.token_edit.setPlaceholderText(_("Paste the Access-Token from the TotalVoice panel"))
-        self.message = QLabel(wordWrap=True)
+        self.message = plain_label(wrap=True)
         self.message.setObjectName("tokenMessage")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.addButton(_("Check and save"),
