@@ -1,14 +1,18 @@
 """The webphone page's policy, driven in a real Qt WebEngine against loopback servers."""
 
+import gc
 import json
+import logging
 
 import pytest
-from PySide6.QtCore import QUrl
-from PySide6.QtWebEngineCore import QWebEnginePermission
+from PySide6.QtCore import QPoint, Qt, QUrl
+from PySide6.QtTest import QTest
+from PySide6.QtWebEngineCore import QWebEnginePage, QWebEnginePermission
 from pytestqt.exceptions import TimeoutError
 from support.page_server import PageServer
 
-from tvdesk.phone.page import WebphonePage
+from tvdesk.phone import page as page_module
+from tvdesk.phone.page import LOGGED_REFUSALS, MAX_EXTERNAL_OPENS, WebphonePage
 from tvdesk.phone.profile import create_web_profile
 from tvdesk.phone.session import PhoneSession
 
@@ -33,10 +37,17 @@ setTimeout(() => { if (!('geo' in results)) done('geo', 'no answer'); }, 4000);
 
 IFRAME_PAGE = """<html><body><iframe allow="microphone" src="{OTHER}/mic"></iframe></body></html>"""
 
-LINKS_PAGE = """<html><body>
-<a id="out" href="https://example.org/help">help</a>
-<a id="same" href="/second">second</a>
+LINKS_PAGE = """<html><body style="margin:0">
+<a id="out" href="https://example.org/help"
+   style="display:block;width:400px;height:100px">help</a>
+<a id="same" href="/second" style="display:block;width:400px;height:100px">second</a>
 </body></html>"""
+
+# Counts the person's real presses (isTrusted), so a test knows its click arrived.
+PRESSES = """<script>
+window.presses = 0;
+addEventListener('pointerdown', (e) => { if (e.isTrusted) window.presses++; }, true);
+</script>"""
 
 
 @pytest.fixture
@@ -68,6 +79,61 @@ def open_page(qtbot, profile, url, opened=None):
     with qtbot.waitSignal(page.loadFinished, timeout=15000):
         page.start()
     return page, permissions, opened
+
+
+def open_in_view(qtbot, profile, url, opened=None, host=None):
+    """The page shown in a view, so that a test can click in it as a person does."""
+    from PySide6.QtWebEngineWidgets import QWebEngineView
+
+    opened = [] if opened is None else opened
+    view = QWebEngineView()
+    qtbot.addWidget(view)
+    page = WebphonePage(profile, QUrl(url), opened.append, view, host=host)
+    view.setPage(page)
+    view.resize(400, 400)
+    view.show()
+    with qtbot.waitSignal(page.loadFinished, timeout=15000):
+        page.start()
+    return view, page, opened
+
+
+def evaluate(qtbot, page, script):
+    results = []
+    page.runJavaScript(script, 0, results.append)
+    qtbot.waitUntil(lambda: bool(results), timeout=5000)
+    return results[0]
+
+
+def click(qtbot, view, page, x=200, y=50, arrived=None):
+    """A real mouse click (trusted, a user gesture), repeated until it arrived: until the
+    page counted the press, or until `arrived()` when the click leaves the page."""
+    if arrived is None:
+        before = evaluate(qtbot, page, "window.presses")
+
+        def arrived():
+            return evaluate(qtbot, page, "window.presses || 0") > before
+    for _attempt in range(20):
+        QTest.mouseClick(view.focusProxy(), Qt.MouseButton.LeftButton,
+                         Qt.KeyboardModifier.NoModifier, QPoint(x, y))
+        try:
+            qtbot.waitUntil(arrived, timeout=500)
+            return
+        except TimeoutError:
+            continue
+    raise AssertionError("the page never received the click")
+
+
+def other_pages(page):
+    """Every other live page of the same profile: a popup would be one."""
+    found = page.findChildren(QWebEnginePage) + page.profile().findChildren(QWebEnginePage)
+    for thing in gc.get_objects():
+        if isinstance(thing, QWebEnginePage) and thing is not page:
+            try:
+                if thing.profile() is page.profile():
+                    found.append(thing)
+            except RuntimeError:   # its C++ side is already gone
+                pass
+    return found
 
 
 def wait_title(qtbot, page, predicate, timeout=10000):
@@ -111,18 +177,30 @@ def test_microphone_is_denied_to_another_origin_in_a_frame(qtbot, profile, pages
     assert "/mic" not in other.hits
 
 
-def test_a_link_to_another_origin_goes_to_the_system_browser(qtbot, profile, pages):
-    server = pages({"/w3/": LINKS_PAGE, "/second": "<html><title>second</title></html>"})
-    page, _, opened = open_page(qtbot, profile, server.url("/w3/"))
-    page.runJavaScript("document.getElementById('out').click()")
+def test_a_link_the_person_clicks_goes_to_the_system_browser(qtbot, profile, pages):
+    server = pages({"/w3/": LINKS_PAGE + PRESSES,
+                    "/second": "<html><title>second</title></html>"})
+    view, page, opened = open_in_view(qtbot, profile, server.url("/w3/"))
+    click(qtbot, view, page, y=50)
     qtbot.waitUntil(lambda: len(opened) == 1, timeout=5000)
     assert opened[0].toString() == "https://example.org/help"
     assert page.url().toString().startswith(server.origin + "/w3/")
     # A link on the same origin stays inside.
-    with qtbot.waitSignal(page.loadFinished, timeout=10000):
-        page.runJavaScript("document.getElementById('same').click()")
+    click(qtbot, view, page, y=150, arrived=lambda: page.title() == "second")
     assert page.url().toString() == server.origin + "/second"
     assert len(opened) == 1
+
+
+def test_a_link_clicked_by_a_script_goes_nowhere(qtbot, profile, pages):
+    server = pages({"/w3/": LINKS_PAGE + PRESSES})
+    view, page, opened = open_in_view(qtbot, profile, server.url("/w3/"))
+    # Chromium reports all of these as link clicks; none of them is the person's.
+    page.runJavaScript("document.getElementById('out').click()")
+    page.runJavaScript("setTimeout(() => { location = 'https://example.org/script'; }, 100)")
+    page.runJavaScript("setTimeout(() => { location.href = 'https://example.org/href'; }, 200)")
+    qtbot.wait(1000)
+    assert opened == []
+    assert page.url().toString().startswith(server.origin + "/w3/")
 
 
 def test_a_redirect_to_another_origin_is_refused_and_not_opened(qtbot, profile, pages):
@@ -138,22 +216,131 @@ def test_a_redirect_to_another_origin_is_refused_and_not_opened(qtbot, profile, 
     assert page.url().toString().startswith(server.origin)
 
 
-def test_a_page_cannot_flood_the_system_browser(qtbot, profile, pages):
-    server = pages({"/w3/": LINKS_PAGE})
-    page, _, opened = open_page(qtbot, profile, server.url("/w3/"))
-    page.runJavaScript("for (let i = 0; i < 5; i++) {"
-                       " setTimeout(() => document.getElementById('out').click(), i * 50); }")
-    qtbot.waitUntil(lambda: len(opened) >= 1, timeout=5000)
-    qtbot.wait(600)
-    assert len(opened) == 1
+SPAM_PAGE = """<html><body style="margin:0">
+<div style="width:400px;height:400px">anywhere</div>
+<script>
+let n = 0;
+// Every 50 ms, and on every click: a popup and a navigation to another site.
+setInterval(() => { window.open('https://example.org/timer' + (n++)); }, 50);
+setInterval(() => { location = 'https://example.org/location' + (n++); }, 50);
+addEventListener('click', () => {
+  window.open('https://example.org/click' + (n++));
+  location = 'https://example.org/click-location' + (n++);
+});
+</script></body></html>"""
 
 
-def test_window_open_goes_to_the_system_browser(qtbot, profile, pages):
-    server = pages({"/w3/": LINKS_PAGE})
+def test_the_system_browser_gets_a_handful_of_pages_at_most(qtbot, profile, pages, monkeypatch):
+    monkeypatch.setattr(page_module, "EXTERNAL_OPEN_INTERVAL", 0.0)   # only the bound counts
+    server = pages({"/w3/": SPAM_PAGE + PRESSES})
+    view, page, opened = open_in_view(qtbot, profile, server.url("/w3/"))
+    qtbot.wait(1500)
+    assert opened == []   # no click, no browser, however often the page asks
+    for _ in range(MAX_EXTERNAL_OPENS + 3):
+        click(qtbot, view, page)
+        qtbot.wait(150)
+    qtbot.wait(500)
+    assert len(opened) == MAX_EXTERNAL_OPENS
+    assert all(url.toString().startswith("https://example.org/click") for url in opened)
+    assert page.url().toString().startswith(server.origin + "/w3/")
+
+
+def test_a_page_looping_on_refused_navigations_does_not_flood_the_log(qtbot, profile, pages,
+                                                                      caplog):
+    server = pages({"/w3/": """<html><body><script>
+    let n = 0;
+    const loop = setInterval(() => {
+      location = 'https://example.org/' + n;
+      if (++n === 80) { clearInterval(loop); setTimeout(() => { document.title = 'done'; }, 300); }
+    }, 30);
+    </script></body></html>"""})
+    caplog.set_level(logging.INFO, logger="tvdesk.webphone")
+    _view, page, _ = open_in_view(qtbot, profile, server.url("/w3/"))   # shown: not throttled
+    wait_title(qtbot, page, lambda t: t == "done")
+    messages = [r.getMessage() for r in caplog.records if r.name == "tvdesk.webphone"]
+    assert sum(m.startswith("refused ") for m in messages) == LOGGED_REFUSALS
+    assert any("further refusals are not logged" in m for m in messages)
+
+
+def test_a_double_click_opens_one_page(qtbot, profile, pages):
+    server = pages({"/w3/": LINKS_PAGE + PRESSES})
+    view, page, opened = open_in_view(qtbot, profile, server.url("/w3/"))
+    click(qtbot, view, page, y=50)
+    click(qtbot, view, page, y=50)
+    qtbot.wait(500)
+    assert [url.toString() for url in opened] == ["https://example.org/help"]
+
+
+HOSTILE_HIDDEN_SCRIPT = """
+document.body.insertAdjacentHTML('beforeend',
+  '<a id="out" href="https://example.org/hidden-link" ' +
+  'style="display:block;width:400px;height:400px">x</a>');
+setInterval(() => { window.open('https://example.org/timer'); }, 50);
+addEventListener('click', () => { window.open('https://example.org/click'); });
+"""
+
+
+def test_a_background_page_never_opens_the_browser(qtbot, profile, pages):
+    server = pages({"/w3": HOSTILE_HIDDEN_SCRIPT})
+    # Shown and clicked here, which a background page never is: even real clicks on a
+    # link and on window.open() leave the browser alone.
+    view, page, opened = open_in_view(qtbot, profile, server.url("/w3?key=k"), host="hidden")
+    page.runJavaScript(PRESSES.removeprefix("<script>").removesuffix("</script>"))
+    qtbot.waitUntil(lambda: evaluate(qtbot, page, "!!document.getElementById('out')"),
+                    timeout=5000)
+    for _ in range(3):
+        click(qtbot, view, page)
+    qtbot.wait(500)
+    assert opened == []
+
+
+def test_window_open_gives_the_page_no_window_at_all(qtbot, profile, pages):
+    server = pages({"/w3/": """<html><body><script>
+    const blank = window.open('');
+    const script = window.open('javascript:opener.document.title = "script ran"');
+    const away = window.open('https://example.org/popup');
+    document.title = 'open:' + [blank, script, away].map((w) => w === null).join(',');
+    </script></body></html>"""})
     page, _, opened = open_page(qtbot, profile, server.url("/w3/"))
-    page.runJavaScript("window.open('https://example.org/popup')")
-    qtbot.waitUntil(lambda: len(opened) == 1, timeout=5000)
-    assert opened[0].toString() == "https://example.org/popup"
+    assert wait_title(qtbot, page, lambda t: t.startswith("open:")) == "open:true,true,true"
+    qtbot.wait(500)
+    assert page.title() == "open:true,true,true"   # the javascript: address ran nowhere
+    assert opened == []   # nobody clicked
+    assert other_pages(page) == []
+
+
+def test_a_popup_a_click_asks_for_is_dropped_and_its_address_goes_out(qtbot, profile, pages):
+    server = pages({"/w3/": """<html><body style="margin:0">
+    <div style="width:400px;height:400px">anywhere</div><script>
+    addEventListener('click', () => {
+      const popup = window.open('https://example.org/popup');
+      const blank = window.open('');
+      setTimeout(() => {
+        document.title = 'closed:' + [popup, blank].map((w) => w === null || w.closed).join(',');
+      }, 500);
+    });
+    </script></body></html>""" + PRESSES})
+    view, page, opened = open_in_view(qtbot, profile, server.url("/w3/"))
+    click(qtbot, view, page)
+    assert wait_title(qtbot, page, lambda t: t.startswith("closed:")) == "closed:true,true"
+    assert [url.toString() for url in opened] == ["https://example.org/popup"]
+    assert other_pages(page) == []
+
+
+def test_only_its_own_load_failing_counts_as_a_failed_load(qtbot, profile, pages):
+    server = pages({"/w3/": LINKS_PAGE})
+    page, _, _ = open_page(qtbot, profile, server.url("/w3/"))
+    failures = []
+    page.load_failed.connect(lambda: failures.append(1))
+    page.runJavaScript("location = 'https://elsewhere.invalid/'")
+    page.runJavaScript("setTimeout(() => { location = 'file:///etc/passwd'; }, 100)")
+    qtbot.wait(1000)
+    assert failures == []
+    nobody = PageServer({})
+    nobody.stop()   # nothing listens there any more
+    gone = WebphonePage(profile, QUrl(nobody.url("/w3/")), lambda url: None)
+    with qtbot.waitSignal(gone.load_failed, timeout=15000):
+        gone.start()
 
 
 def test_bridge_is_invisible_to_the_page_and_passes_only_documented_events(qtbot, profile, pages):

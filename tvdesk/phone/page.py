@@ -2,10 +2,15 @@
 
 - The microphone is granted to the origin of the URL the API returned, and nothing
   else is granted to anyone.
-- Navigation stays on that origin. A link the person clicks to another http(s)
-  origin opens in the system browser; any other navigation away is refused.
-- Popups (`window.open`, target=_blank) never open inside: their address goes to the
-  system browser.
+- Navigation stays on that origin; a host page (hidden, embedded) stays what tvdesk
+  loaded. A refused navigation leaves the page as it was.
+- No popup page ever exists inside tvdesk: `window.open` without a click returns null,
+  and a popup a click asks for is dropped at once.
+- The system browser gets a link to another http(s) origin only when the person really
+  clicked it (a trusted click, seen from the isolated world below) or when a click
+  opened a popup; at most `MAX_EXTERNAL_OPENS` over the page's life, and never from a
+  background (hidden) page. Chromium reports a script's `location = ...` as a link
+  click too, so a navigation request never opens anything by itself.
 - The page's `postMessage` events reach Python through a QWebChannel living in an
   isolated JavaScript world: the page itself cannot see or call the bridge, and the
   bridge only passes documented event shapes (`core.webphone_protocol`).
@@ -22,10 +27,13 @@ from html import escape as html_escape
 from PySide6.QtCore import QFile, QIODevice, QObject, QUrl, Signal, Slot
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import (
+    QWebEngineLoadingInfo,
+    QWebEngineNewWindowRequest,
     QWebEnginePage,
     QWebEnginePermission,
     QWebEngineProfile,
     QWebEngineScript,
+    QWebEngineSettings,
 )
 
 from tvdesk.core.redact import redact
@@ -34,14 +42,37 @@ from tvdesk.core.webphone_url import origin_of, same_origin
 
 log = logging.getLogger("tvdesk.webphone")
 
-EXTERNAL_OPEN_INTERVAL = 3.0  # seconds between two pages sent to the system browser
+MAX_EXTERNAL_OPENS = 3        # addresses one page may send to the system browser, ever
+EXTERNAL_OPEN_INTERVAL = 1.0  # seconds between two of them: a double click opens one
+LOGGED_REFUSALS = 20          # refusals logged per page; a page looping on them floods nothing
 
 _BRIDGE_LISTENER = """
 (function (origin) {
   if (window.__tvdeskBridge) { return; }
   window.__tvdeskBridge = true;
+  var bridge = null;
+  // A link to another http(s) origin that the person really clicked (isTrusted: no
+  // script can fake it) goes to the system browser through the bridge, never by
+  // navigating. This listener is registered first, at document creation.
+  window.addEventListener('click', function (event) {
+    if (!event.isTrusted) { return; }
+    var path = event.composedPath();
+    for (var i = 0; i < path.length; i++) {
+      var node = path[i];
+      if (node && (node.localName === 'a' || node.localName === 'area')
+          && typeof node.href === 'string' && node.href) {
+        var target;
+        try { target = new URL(node.href); } catch (e) { return; }
+        if ((target.protocol !== 'http:' && target.protocol !== 'https:')
+            || target.origin === origin) { return; }
+        event.preventDefault();
+        if (bridge) { bridge.open_link(target.href); }
+        return;
+      }
+    }
+  }, true);
   new QWebChannel(qt.webChannelTransport, function (channel) {
-    var bridge = channel.objects.tvdeskBridge;
+    bridge = channel.objects.tvdeskBridge;
     window.addEventListener('message', function (event) {
       // Only the webphone's own origin speaks: the page posting to itself (floating) or
       // the webphone iframe posting to tvdesk's host page (embedded, hidden).
@@ -98,6 +129,7 @@ class WebphoneBridge(QObject):
     """The one object the isolated world can call: text in, validated events out."""
 
     event_received = Signal(object)  # WebphoneEvent
+    link_clicked = Signal(str)       # a link to another origin the person clicked
 
     @Slot(str)
     def post(self, payload: str) -> None:
@@ -105,30 +137,15 @@ class WebphoneBridge(QObject):
         if event is not None:
             self.event_received.emit(event)
 
-
-class _PopupCatcher(QWebEnginePage):
-    """Stands in for a popup: hands its address to the system browser and goes away."""
-
-    def __init__(self, profile: QWebEngineProfile, open_external: Callable[[QUrl], object],
-                 parent: QObject | None = None) -> None:
-        super().__init__(profile, parent)
-        self._open_external = open_external
-
-    def acceptNavigationRequest(self, url: QUrl | str,
-                                nav_type: QWebEnginePage.NavigationType,
-                                is_main_frame: bool) -> bool:
-        url = QUrl(url)   # Qt always passes a QUrl; the base also takes text from Python
-        if url.scheme().lower() in ("http", "https"):
-            self._open_external(url)
-        else:
-            log.info("popup to a %s: address refused", url.scheme() or "blank")
-        self.deleteLater()
-        return False
+    @Slot(str)
+    def open_link(self, url: str) -> None:
+        self.link_clicked.emit(url)
 
 
 class WebphonePage(QWebEnginePage):
     call_event = Signal(object)        # WebphoneEvent, interpreted by its PhoneSession
     microphone_granted = Signal(str)   # origin
+    load_failed = Signal()             # what start() loaded did not load (never a refusal)
 
     def __init__(self, profile: QWebEngineProfile, webphone_url: QUrl,
                  open_external: Callable[[QUrl], object], parent: QObject | None = None,
@@ -138,18 +155,27 @@ class WebphonePage(QWebEnginePage):
         self.host = host   # None: the webphone is the page; "hidden"/"embedded": our host page
         self.origin = origin_of(self.webphone_url.toString())
         self._expect_host_page = False
+        self._own_load_pending = False
         self._open_external = open_external
-        self._last_external_open = -EXTERNAL_OPEN_INTERVAL
+        self._external_opens = 0
+        self._last_external_open: float | None = None
+        self._refusals = 0
         self.permissionRequested.connect(self._on_permission_requested)
+        self.newWindowRequested.connect(self._on_new_window_requested)
+        self.loadingChanged.connect(self._on_loading_changed)
+        # Without a click, window.open() gets null and no window is made at all.
+        self.settings().setAttribute(QWebEngineSettings.WebAttribute.JavascriptCanOpenWindows, False)
 
         self.bridge = WebphoneBridge(self)
         self.bridge.event_received.connect(self._on_event)
+        self.bridge.link_clicked.connect(self._on_link_clicked)
         channel = QWebChannel(self)
         channel.registerObject("tvdeskBridge", self.bridge)
         self.setWebChannel(channel, QWebEngineScript.ScriptWorldId.ApplicationWorld)
         self.scripts().insert(_bridge_script(self.origin))
 
     def start(self) -> None:
+        self._own_load_pending = True
         if self.host is None:
             self.load(self.webphone_url)
             return
@@ -193,34 +219,79 @@ class WebphonePage(QWebEnginePage):
                                 nav_type: QWebEnginePage.NavigationType,
                                 is_main_frame: bool) -> bool:
         url = QUrl(url)   # Qt always passes a QUrl; the base also takes text from Python
-        if same_origin(url.toString(), self.webphone_url.toString()):
-            return True
         if self._expect_host_page and is_main_frame and url.scheme() == "data":
             self._expect_host_page = False
             return True   # our own host page, loaded once by setHtml()
+        if is_main_frame and self.host is not None:
+            # The main frame is tvdesk's host page: nothing replaces it, on any origin.
+            self._refused("a navigation of the host page", url)
+            return False
+        if same_origin(url.toString(), self.webphone_url.toString()):
+            return True
         if not is_main_frame:
-            log.info("refused a frame navigation to another origin: %s", redact(url.toString()))
+            self._refused("a frame navigation to another origin", url)
             return False
-        if nav_type == QWebEnginePage.NavigationType.NavigationTypeLinkClicked \
-                and url.scheme().lower() in ("http", "https"):
-            self._send_to_browser(url)
-            return False
-        log.info("refused a navigation away from the webphone: %s", redact(url.toString()))
+        # A link the person clicked never gets here (the isolated world hands it over);
+        # what does is a script's navigation, whatever Chromium calls it.
+        self._refused("a navigation away from the webphone", url)
         return False
 
-    def createWindow(self, window_type: QWebEnginePage.WebWindowType) -> QWebEnginePage:
-        return _PopupCatcher(self.profile(), self._send_to_browser, self)
+    def createWindow(self, window_type: QWebEnginePage.WebWindowType) -> None:  # type: ignore[override]
+        return None   # no popup page, ever; _on_new_window_requested saw its address
+
+    def _on_new_window_requested(self, request: QWebEngineNewWindowRequest) -> None:
+        url = request.requestedUrl()
+        if not request.isUserInitiated():
+            self._refused("a popup nobody clicked for", url)
+        elif url.scheme().lower() not in ("http", "https"):
+            self._refused(f"a popup to a {url.scheme() or 'blank'} address", None)
+        else:
+            self._send_to_browser(url)
+        # Not opened in any page: Chromium drops the new window at once.
+
+    def _on_link_clicked(self, text: str) -> None:
+        url = QUrl(text)
+        if url.scheme().lower() in ("http", "https") and url.isValid():
+            self._send_to_browser(url)
 
     def _send_to_browser(self, url: QUrl) -> None:
-        # Chromium reports a script's `location = ...` as a link click too, so a page
-        # could open browser tabs in a loop: allow one every few seconds.
+        if self.host == "hidden":
+            self._refused("the system browser to a background webphone", url)
+            return
+        if self._external_opens >= MAX_EXTERNAL_OPENS:
+            self._refused(f"more than {MAX_EXTERNAL_OPENS} browser tabs for one webphone", url)
+            return
         now = time.monotonic()
-        if now - self._last_external_open < EXTERNAL_OPEN_INTERVAL:
-            log.info("refused to open another browser tab so soon: %s", redact(url.toString()))
+        if self._last_external_open is not None \
+                and now - self._last_external_open < EXTERNAL_OPEN_INTERVAL:
+            self._refused("another browser tab so soon", url)
             return
         self._last_external_open = now
+        self._external_opens += 1
         log.info("sent to the system browser: %s", redact(url.toString()))
         self._open_external(url)
+
+    def _refused(self, what: str, url: QUrl | None) -> None:
+        self._refusals += 1
+        if self._refusals > LOGGED_REFUSALS:
+            return
+        shown = f": {redact(url.toString())[:200]}" if url is not None else ""
+        log.info("refused %s%s", what, shown)
+        if self._refusals == LOGGED_REFUSALS:
+            log.info("this page keeps asking: its further refusals are not logged")
+
+    def _on_loading_changed(self, info: QWebEngineLoadingInfo) -> None:
+        # Only the end of what start() loaded counts. A refused navigation ends as
+        # "stopped", never as "failed", and leaves the page as it was.
+        status = info.status()
+        if not self._own_load_pending or status in (
+                QWebEngineLoadingInfo.LoadStatus.LoadStartedStatus,
+                QWebEngineLoadingInfo.LoadStatus.LoadStoppedStatus):
+            return
+        self._own_load_pending = False
+        if status == QWebEngineLoadingInfo.LoadStatus.LoadFailedStatus:
+            log.info("the webphone page did not load: %s", redact(info.errorString()))
+            self.load_failed.emit()
 
     def javaScriptConsoleMessage(self, level: QWebEnginePage.JavaScriptConsoleMessageLevel,
                                  message: str, line: int, source: str) -> None:
