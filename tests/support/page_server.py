@@ -7,9 +7,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class PageServer:
-    def __init__(self, pages: dict[str, str], redirects: dict[str, str] | None = None) -> None:
+    def __init__(self, pages: dict[str, str], redirects: dict[str, str] | None = None,
+                 headers: dict[str, str] | None = None) -> None:
         self.pages = dict(pages)
         self.redirects = dict(redirects or {})
+        self.headers = dict(headers or {})   # sent with every page, e.g. Cache-Control
         self.hits: list[str] = []
         owner = self
 
@@ -33,6 +35,8 @@ class PageServer:
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.send_header("Content-Length", str(len(data)))
+                for name, value in owner.headers.items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(data)
 
