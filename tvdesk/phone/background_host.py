@@ -3,7 +3,12 @@
 It asks the API for a `tipo=hidden` URL, hosts it in a page with no view, keeps it
 connected (reconnecting with backoff when the connection, the page or the renderer
 is lost) and swaps in a fresh signed URL before the current one expires, never in
-the middle of a call.
+the middle of a call. A navigation the page's policy refuses is not a loss: the page
+stays as it was, and so does a call in it.
+
+The page has no view, so Chromium would treat it as a hidden tab: timers once a second,
+then once a minute after a while, and maybe frozen. A phone that must ring all day is
+kept visible and Active (and `prepare_qt_environment` turns background throttling off).
 """
 
 from __future__ import annotations
@@ -11,18 +16,15 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal
+from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
 
 from tvdesk.core.errors import TvdeskError
 from tvdesk.phone.page import WebphonePage
 from tvdesk.phone.session import PhoneSession
 from tvdesk.phone.states import CallState, ConnectionState
-
-if TYPE_CHECKING:
-    from PySide6.QtWebEngineCore import QWebEngineProfile
 
 log = logging.getLogger("tvdesk.hidden")
 
@@ -40,6 +42,21 @@ def url_expiry(url: str) -> float | None:
         return float(values[0]) if values else None
     except ValueError:
         return None
+
+
+def keep_awake(page: QWebEnginePage) -> None:
+    """A page with no view that must answer at once, all day: never throttled or frozen."""
+    # Visible: no background timer throttling, no intensive throttling. Qt forgets a
+    # visibility set before the page's first load starts, so it is set when loads start.
+    page.loadStarted.connect(lambda: page.setVisible(True))
+    page.setLifecycleState(QWebEnginePage.LifecycleState.Active)
+
+    def stay_active(state: QWebEnginePage.LifecycleState) -> None:
+        if state != QWebEnginePage.LifecycleState.Active:
+            log.info("the background webphone was %s: made Active again", state.name)
+            page.setLifecycleState(QWebEnginePage.LifecycleState.Active)
+
+    page.lifecycleStateChanged.connect(stay_active)
 
 
 class BackgroundPhone(QObject):
@@ -116,16 +133,14 @@ class BackgroundPhone(QObject):
         self._drop_page()
         page = WebphonePage(self._profile_provider(), QUrl(url), self._open_external, self,
                             host="hidden")
+        keep_awake(page)
         session = PhoneSession(page, self.ramal, self)
         session.state_changed.connect(self._on_state)
         session.error.connect(self._on_page_error)
         page.renderProcessTerminated.connect(lambda *_args: self._on_renderer_gone())
-
-        def on_load_finished(ok: bool) -> None:
-            if not ok:
-                self._lost("host page did not load")
-
-        page.loadFinished.connect(on_load_finished)
+        # Only the host page's own load failing counts; a refused navigation ends its
+        # load as "stopped" and leaves the page, the connection and any call as they were.
+        page.load_failed.connect(lambda: self._lost("host page did not load"))
         self.session = session
         self._refresh_due = False
         self._schedule_refresh(url)

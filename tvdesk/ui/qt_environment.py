@@ -4,6 +4,12 @@
 - On a machine without any audio capture device (servers, CI, containers), Chromium's
   fake capture device lets the webphone connect instead of failing on getUserMedia.
   `TVDESK_FAKE_MICROPHONE=1|0` forces it on or off.
+- A phone must ring at once after hours in the tray: Chromium's throttling of hidden and
+  background pages (timers once a second, then once a minute; lower priority for their
+  renderer) is turned off.
+
+Flags the person already set in QTWEBENGINE_CHROMIUM_FLAGS stay; tvdesk's are appended,
+never duplicated, and a feature the person names there is left as they set it.
 """
 
 from __future__ import annotations
@@ -16,6 +22,12 @@ import sys
 log = logging.getLogger("tvdesk.qt")
 
 FAKE_MEDIA_FLAG = "--use-fake-device-for-media-stream"
+NO_THROTTLING_FLAGS = (
+    "--disable-background-timer-throttling",
+    "--disable-renderer-backgrounding",
+    "--disable-backgrounding-occluded-windows",
+)
+NO_THROTTLING_FEATURES = ("IntensiveWakeUpThrottling",)
 
 
 def has_audio_capture_device() -> bool:
@@ -45,7 +57,27 @@ def prepare_qt_environment(environ: dict[str, str] | None = None,
     if use_fake and FAKE_MEDIA_FLAG not in flags:
         env["QTWEBENGINE_CHROMIUM_FLAGS"] = (flags + " " + FAKE_MEDIA_FLAG).strip()
         notes.append("no audio capture device found: using Chromium's simulated microphone")
+    env["QTWEBENGINE_CHROMIUM_FLAGS"] = without_throttling(env.get("QTWEBENGINE_CHROMIUM_FLAGS", ""))
     return notes
+
+
+def without_throttling(flags: str) -> str:
+    """`flags` plus the switches that keep background pages awake, each added once."""
+    words = flags.split()
+    for flag in NO_THROTTLING_FLAGS:
+        if not any(word == flag or word.startswith(flag + "=") for word in words):
+            words.append(flag)
+    # Chromium reads one --disable-features (the last): add to the person's list if any.
+    wanted = [name for name in NO_THROTTLING_FEATURES if name not in flags]
+    if wanted:
+        for index in range(len(words) - 1, -1, -1):
+            if words[index].startswith("--disable-features="):
+                listed = words[index].split("=", 1)[1]
+                words[index] = "--disable-features=" + ",".join(filter(None, [listed, *wanted]))
+                break
+        else:
+            words.append("--disable-features=" + ",".join(wanted))
+    return " ".join(words)
 
 
 XCB_PACKAGES = ("libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 "
