@@ -71,3 +71,16 @@ def test_a_debug_session_never_shows_a_secret(sandbox, app_env, start_app, tmp_p
         assert key not in everything
     assert not re.search(r"signature=[0-9a-f]{16}", everything)
     assert "Traceback" not in everything
+
+    # Every file the app wrote (settings, history, logs, the web profile, the lock), read
+    # as bytes: no token, no webphone key, no URL signature.
+    signatures = set(re.findall(r"signature=([0-9a-f]{16,})", url_run.stdout))
+    assert signatures
+    written = [path for path in home.rglob("*") if path.is_file()
+               and not path.name.startswith("stderr-")]   # this test's own capture of --debug
+    assert any(path.name == "settings.json" for path in written)
+    for path in written:
+        data = path.read_bytes()
+        assert sandbox.token.encode() not in data, path
+        for secret in [*keys, *signatures]:
+            assert secret.encode() not in data, path
