@@ -57,7 +57,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("tvdesk.app")
 
-WARM_UP_DELAY_MS = 1500
+# The web engine starts when the person shows they are about to call (see _wire_intents),
+# this long after the sign: the menu or window they opened paints before the GUI thread
+# spends ~0.2 s loading Qt WebEngine.
+INTENT_WARM_UP_DELAY_MS = 50
 
 
 LINK_SCHEMES = ("tel:", "callto:")
@@ -283,7 +286,7 @@ def build_desktop(qapp: QApplication, paths: AppPaths, account: Account, token_s
        shutdown;
     4. wiring: signals between them, here and nowhere else;
     5. after the event loop's first turn: clipboard, keyring notice, extension import,
-       hotkey, background phones and the web engine's warm-up.
+       hotkey, background phones, and the signs of intent that warm the web engine up.
     """
     from PySide6.QtCore import QTimer
 
@@ -407,11 +410,10 @@ def _wire(desktop: Desktop, qapp: QApplication) -> None:
 
 
 def _after_start(desktop: Desktop) -> None:
-    from PySide6.QtCore import QTimer
-
     if desktop.shutdown.quitting:
         return
     desktop.quick_dial.clipboard_changed()
+    _wire_intents(desktop)   # after the first clipboard read: a number already there is no sign
     problem = desktop.state.account.keyring_problem
     if problem == "slow":
         desktop.messages.error(_("The system keyring did not answer in time, so tvdesk started "
@@ -423,8 +425,45 @@ def _after_start(desktop: Desktop) -> None:
     desktop.accounts.import_if_empty()
     desktop.settings_flow.apply_hotkey()
     desktop.dialer.sync_background_phones()
-    if desktop.state.settings.warm_engine:
-        QTimer.singleShot(WARM_UP_DELAY_MS, desktop.dialer.warm_up)
+
+
+def _wire_intents(desktop: Desktop) -> None:
+    """Warm the web engine up when the person shows they are about to call, never just
+    because the app started: the tray menu about to open, the main window brought up by
+    them (tray click, "Open tvdesk", a second `tvdesk` start; not the window a plain start
+    shows), a dialable number copied, the hotkey, a link or `tvdesk dial` arriving.
+    `warm_engine` off: never in advance (the engine starts with the first call)."""
+    from PySide6.QtWidgets import QApplication
+
+    from tvdesk.core.phone_numbers import DialTarget
+
+    def intent() -> None:
+        _warm_on_intent(desktop)
+
+    tray = desktop.tray
+    if tray is not None:
+        tray.menu.aboutToShow.connect(intent)
+        tray.show_main.connect(intent)          # a click on the icon, or "Open tvdesk"
+    desktop.requests.request_arrived.connect(lambda _command: intent())
+    desktop.hotkey.triggered.connect(intent)
+    desktop.quick_dial.clipboard_target_changed.connect(
+        lambda target: intent() if isinstance(target, DialTarget) else None)
+    link_opened = getattr(QApplication.instance(), "link_opened", None)   # TvdeskApplication
+    if link_opened is not None:
+        link_opened.connect(lambda _url: intent())
+
+
+def _warm_on_intent(desktop: Desktop) -> None:
+    from PySide6.QtCore import QTimer
+
+    if desktop.shutdown.quitting or not desktop.state.settings.warm_engine:
+        return
+
+    def warm() -> None:
+        if not desktop.shutdown.quitting and desktop.state.settings.warm_engine:
+            desktop.dialer.warm_up()   # once: it does nothing when the engine is warm
+
+    QTimer.singleShot(INTENT_WARM_UP_DELAY_MS, warm)
 
 
 def _on_account_changed(desktop: Desktop) -> None:

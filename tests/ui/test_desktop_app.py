@@ -198,17 +198,22 @@ def test_without_tray_messages_a_notice_appears_in_the_corner(qapp, qtbot, paths
 
 
 @pytest.mark.webengine
-def test_the_engine_is_warmed_after_start_only_when_the_setting_says_so(qapp, qtbot, paths,
-                                                                         sandbox):
+def test_the_engine_is_warmed_on_intent_only_when_the_setting_says_so(qapp, qtbot, paths,
+                                                                      sandbox):
     app = make_app(qapp, qtbot, paths, sandbox)
+    app.show_main_window()                          # what a plain start does: not intent
+    qtbot.wait(500)
     assert app.dialer._spare_page is None          # start-up itself never loads it
+    app.tray.menu.aboutToShow.emit()               # the person opens the tray menu
     qtbot.waitUntil(lambda: app.dialer._spare_page is not None, timeout=5000)
     app.shutdown.quit()
 
     app.state.settings.warm_engine = False
     app.state.save_settings()
     again = make_app(qapp, qtbot, paths, sandbox)
-    qtbot.wait(2000)
+    again.tray.menu.aboutToShow.emit()
+    again.tray.show_main.emit()
+    qtbot.wait(1000)
     assert again.dialer._spare_page is None
     again.shutdown.quit()
 

@@ -239,9 +239,11 @@ OPTIONS: tuple[Option, ...] = (
            "`auto` (the system locale), `pt_BR` or `en`; `TVDESK_LANG` wins; takes effect "
            "at the next start", label=lambda: _("Language"), choices=LANGUAGES),
     Option("warm_engine", bool, True,
-           "start the web engine just after the tray is up, so the first call opens faster",
-           label=lambda: _("Start the web engine in advance, so calls open faster "
-                           "(uses more memory)")),
+           "start the web engine as soon as a call looks likely (the tray menu opens, the "
+           "main window is brought up, a number is copied, the hotkey, a link or "
+           "`tvdesk dial`), so the call opens faster; never just because tvdesk started",
+           label=lambda: _("Start the web engine when a call looks likely, so calls open "
+                           "faster (uses more memory)")),
     Option("do_not_disturb", bool, False, "Do Not Disturb for incoming calls"),
     Option("dnd_action", str, DndAction.DECLINE.value,
            "under Do Not Disturb, `decline` incoming calls or let them ring out (`ignore`)",

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from tvdesk.core.dialing import DialOutcome, DialRequest, DialSource
 from tvdesk.desktop.quick_dial import QuickDial
@@ -23,6 +23,10 @@ OUTSIDE_SOURCES = {DialSource.CLI.value: DialSource.CLI, DialSource.LINK.value: 
 
 
 class InstanceRequests(QObject):
+    # A later start, a link or `tvdesk dial` asked for a window or a call: "show", "dial" or
+    # "dial-clipboard" (never "quit" nor a malformed request), before it is carried out.
+    request_arrived = Signal(str)
+
     def __init__(self, dialer: Dialer, quick_dial: QuickDial, show_main: Callable[[], None],
                  quit_app: Callable[[], None], parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -34,6 +38,7 @@ class InstanceRequests(QObject):
     def handle(self, request: dict[str, Any], reply: Reply) -> None:
         command = request.get("command")
         if command == "show":
+            self.request_arrived.emit(command)
             self._show_main()
             reply({"ok": True})
             return
@@ -49,6 +54,7 @@ class InstanceRequests(QObject):
                 or source is None or not isinstance(confirmed, bool):
             reply({"ok": False, "error": "bad dial request"})
             return
+        self.request_arrived.emit("dial-clipboard" if command == "dial-clipboard" else "dial")
 
         def answer(outcome: DialOutcome) -> None:
             reply(outcome.to_wire())
