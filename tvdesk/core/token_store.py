@@ -10,6 +10,10 @@ that write files are refused even when `keyring` picks them: `keyrings.alt`'s
 PlaintextKeyring (base64 in a file), its other file and registry backends, and its
 EncryptedKeyring too, which would ask for a master password on a terminal that a tray
 app does not have. In a chain, only the secure members are used.
+
+`keyring` (about 55 ms to import, with its dependencies) is imported when a token is
+read, stored or forgotten, not with this module: a start with TVDESK_TOKEN or --sandbox,
+and the command-line subcommands that need no token, never load it.
 """
 
 from __future__ import annotations
@@ -18,14 +22,13 @@ import logging
 import os
 import threading
 from collections.abc import MutableMapping
-
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
-from keyring.backends import chainer, fail
+from typing import TYPE_CHECKING
 
 from tvdesk.core.errors import KeyringUnavailableError
 from tvdesk.core.redact import register_secret
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 log = logging.getLogger("tvdesk.token")
 
@@ -51,6 +54,8 @@ class TokenStore:
     def _chosen_backend(self) -> KeyringBackend | None:
         """keyring's backend, or None when even choosing one fails (e.g. no D-Bus)."""
         try:
+            import keyring
+
             return keyring.get_keyring()
         except Exception as error:  # noqa: BLE001 - a misconfigured backend raises anything
             log.warning("no keyring backend could be loaded: %s", type(error).__name__)
@@ -59,6 +64,8 @@ class TokenStore:
     def _backend(self) -> KeyringBackend | None:
         """The secure backend tvdesk uses: keyring's choice, or the best secure member of
         its chain; None when there is none."""
+        from keyring.backends import chainer, fail
+
         backend = self._chosen_backend()
         if isinstance(backend, chainer.ChainerBackend):
             secure = [b for b in backend.backends if is_secure_backend(b)]
@@ -69,6 +76,8 @@ class TokenStore:
 
     def backend_name(self) -> str:
         """The backend in use, or the refused one in brackets with why."""
+        from keyring.backends import chainer, fail
+
         backend = self._backend()
         if backend is not None:
             return f"{type(backend).__module__}.{type(backend).__name__}"
@@ -144,6 +153,8 @@ class TokenStore:
 
     def clear(self) -> bool:
         """Forget the stored token; True when one was there."""
+        import keyring.errors
+
         backend = self._backend()
         if backend is None:
             raise KeyringUnavailableError(self.backend_name())
