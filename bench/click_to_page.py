@@ -8,6 +8,9 @@ The bench wraps the sandbox's subscription hook (in this process) to timestamp i
 - tvdesk floating, cold: the first dial after start. The app is started in the tray and
   left alone for SETTLE seconds, then the dial request goes to its instance socket (what
   `tvdesk dial … --yes` sends). Clock: from just before the request is sent.
+- tvdesk floating, 1st call after intent: a `show` request (a sign of intent, as a tray
+  click, "Open tvdesk" or the tray menu opening), the dial INTENT_TO_CLICK (0.6 s) later;
+  the web engine warms up on intent only (issue 12), never at start.
 - tvdesk floating, warm: later dials in the same process, each after the previous call's
   window closed by itself (answer 0.2 s, hang up 0.3 s, fechar_fim).
 - tvdesk hidden: extension 4000 is `hidden`; once "hidden webphone of 4000: connected",
@@ -41,6 +44,7 @@ from common import (
 )
 
 SETTLE = 3.0
+INTENT_TO_CLICK = 0.6   # issue 12: the tray menu opened, the click 600 ms later
 
 
 def _chromium_cold(ctx: BenchContext, sandbox: Sandbox, index: int) -> float:
@@ -82,6 +86,25 @@ def _floating(ctx: BenchContext, sandbox: Sandbox, warm_reps: int, index: int) -
             warm.append(sandbox.wait_subscription("4000", sent) - sent)
             app.wait_log("phone window for 4000 closed", after=sent, timeout=30)
         return cold, warm
+    finally:
+        app.stop()
+
+
+def _after_intent(ctx: BenchContext, sandbox: Sandbox, index: int) -> float:
+    """The first call after a sign of intent: a `show` request (what a tray click or a
+    second `tvdesk` start does; the tray menu opening is the same kind of sign), then the
+    dial INTENT_TO_CLICK s later, as a person clicking in the menu 600 ms after opening it."""
+    home = ctx.cleanup.tempdir(f"click-intent{index}")
+    write_settings(home, sandbox.base_url)
+    app, _ready = start_ready_app(ctx, home, app_env(ctx, sandbox.token))
+    try:
+        time.sleep(SETTLE)
+        app.request({"command": "show"})
+        time.sleep(INTENT_TO_CLICK)
+        sent = app.dial()
+        first = sandbox.wait_subscription("4000", sent) - sent
+        app.wait_log("phone window for 4000 closed", after=sent, timeout=30)
+        return first
     finally:
         app.stop()
 
@@ -136,12 +159,23 @@ def run(ctx: BenchContext) -> list[Row]:
         cold.append(c)
         warm.extend(w)
         note(f"click: tvdesk cold {fmt_s(c)}, warm {', '.join(fmt_s(x) for x in w)}")
-    rows.append(Row("Click to page ready: floating, cold (1st call)", fmt_s(median(cold)),
-                    f"{vs_chrome(median(cold))} ({spread(cold)})"))
+    rows.append(Row("Click to page ready: floating, cold (1st call, no sign of intent)",
+                    fmt_s(median(cold)), f"{vs_chrome(median(cold))} ({spread(cold)})"))
+    intent = [_after_intent(ctx, sandbox, i) for i in range(cold_reps)]
+    note(f"click: after intent {', '.join(fmt_s(x) for x in intent)}")
+    intent_ratio = median(intent) / chrome_median if chrome_median else None
+    rows.append(Row(f"Click to page ready: floating, 1st call {INTENT_TO_CLICK * 1000:.0f} ms "
+                    "after intent", fmt_s(median(intent)),
+                    f"{vs_chrome(median(intent))} ({spread(intent)})", "≤ 0.35x Chromium cold",
+                    "n/a" if intent_ratio is None else ("yes" if intent_ratio <= 0.35 else "no"),
+                    target_key="first_call_after_intent_ratio",
+                    figure=None if intent_ratio is None else round(intent_ratio, 3)))
     warm_ratio = median(warm) / chrome_median if chrome_median else None
     rows.append(Row("Click to page ready: floating, warm", fmt_s(median(warm)),
-                    f"{vs_chrome(median(warm))} ({spread(warm)})", "≤ 0.5x Chromium cold",
-                    "n/a" if warm_ratio is None else ("yes" if warm_ratio <= 0.5 else "no")))
+                    f"{vs_chrome(median(warm))} ({spread(warm)})", "≤ 0.25x Chromium cold",
+                    "n/a" if warm_ratio is None else ("yes" if warm_ratio <= 0.25 else "no"),
+                    target_key="warm_click_ratio",
+                    figure=None if warm_ratio is None else round(warm_ratio, 3)))
     try:
         hidden = _hidden(ctx, sandbox, 3 if ctx.quick else 5)
         note(f"click: hidden {', '.join(fmt_s(x) for x in hidden)}")

@@ -49,6 +49,8 @@ class Row:
     target: str = ""
     met: str = ""          # yes / no / "" (no target) / n/a
     notes: list[str] = field(default_factory=list)
+    target_key: str = ""   # the row's figure is this key of `--json`'s `targets` (issue 12)
+    figure: float | None = None   # that figure (a ratio or a % of a core)
 
 
 def failed_row(metric: str, reason: str, target: str = "") -> Row:

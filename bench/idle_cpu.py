@@ -85,4 +85,12 @@ def run(ctx: BenchContext) -> list[Row]:
         rows.append(Row(f"Idle CPU over {window:.0f} s: {mode}", f"{total:.2f}% of a core",
                         f"app {app_only:.2f}%; {helpers[mode]} helper process(es); {detail}",
                         target, met))
+        if mode == "hidden":
+            # Issue 12's figure: tvdesk and its descendants except the audio service, which
+            # is reported apart (here it captures from Chromium's fake microphone).
+            rest = total - by_kind.get("audio service", 0.0) / window * 100
+            rows.append(Row(f"Idle CPU over {window:.0f} s: hidden, without the audio service",
+                            f"{rest:.2f}% of a core", "", "≤ 1% of a core",
+                            "yes" if rest <= 1 else "no",
+                            target_key="hidden_idle_cpu_percent", figure=round(rest, 3)))
     return rows

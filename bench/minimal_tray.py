@@ -2,6 +2,7 @@
 
 QApplication + QSystemTrayIcon with an icon + show(); once the event loop runs, print
 `SHOWN <epoch seconds>` and quit. Same interpreter, same Qt, same display as tvdesk.
+`--stay SECONDS`: quit that long after SHOWN instead (the memory baseline).
 """
 
 import sys
@@ -22,7 +23,8 @@ def main() -> int:
     def shown() -> None:
         print(f"SHOWN {time.time():.6f} tray={QSystemTrayIcon.isSystemTrayAvailable()}",
               flush=True)
-        QTimer.singleShot(200, app.quit)   # let the dock request reach the tray host
+        stay = float(sys.argv[sys.argv.index("--stay") + 1]) if "--stay" in sys.argv else 0.2
+        QTimer.singleShot(int(stay * 1000), app.quit)   # 0.2 s: the dock request arrives
 
     QTimer.singleShot(0, shown)
     return app.exec()
