@@ -74,3 +74,25 @@ def no_keyring():
     keyring.set_keyring(fail.Keyring())
     yield
     keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def network_attempts(monkeypatch):
+    """Every name lookup and connection attempt this process makes, in order (they still
+    happen): a test asserts that none was made."""
+    import socket
+
+    attempts: list[object] = []
+    real_getaddrinfo, real_connect = socket.getaddrinfo, socket.socket.connect
+
+    def getaddrinfo(host, *args, **kwargs):
+        attempts.append(host)
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    def connect(self, address):
+        attempts.append(address)
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    return attempts

@@ -1,7 +1,6 @@
 """The token and settings dialogs refuse an API address that would send the token in
 clear text, before any request; a local sandbox over plain http still works."""
 
-import socket
 
 import pytest
 from PySide6.QtCore import Qt
@@ -23,28 +22,12 @@ def runner(qapp):
     runner.wait()
 
 
-@pytest.fixture
-def connections(monkeypatch):
-    attempts = []
-    real_getaddrinfo, real_connect = socket.getaddrinfo, socket.socket.connect
-
-    def getaddrinfo(host, *args, **kwargs):
-        attempts.append(host)
-        return real_getaddrinfo(host, *args, **kwargs)
-
-    def connect(self, address):
-        attempts.append(address)
-        return real_connect(self, address)
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    return attempts
 
 
 @pytest.mark.parametrize("address", [CLEAR_TEXT_API, "http://127.evil.invalid:8000",
                                      "http://10.0.0.1"])
 def test_the_token_dialog_refuses_plain_http_to_another_computer(qtbot, runner, memory_keyring,
-                                                                 connections, address):
+                                                                 network_attempts, address):
     dialog = TokenDialog(TokenStore(environ={}), runner, "https://api.totalvoice.com.br")
     qtbot.addWidget(dialog)
     dialog.show()
@@ -55,7 +38,7 @@ def test_the_token_dialog_refuses_plain_http_to_another_computer(qtbot, runner, 
     assert "clear-text-token-778899" not in dialog.message.text()
     assert dialog.save_button.isEnabled() and dialog.isVisible()
     assert runner.wait(2000)
-    assert connections == []
+    assert network_attempts == []
     assert memory_keyring.get_password(SERVICE, USERNAME) is None
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import socket
 import sys
 
 import pytest
@@ -28,23 +27,6 @@ def run(tmp_path, capsys):
     return run
 
 
-@pytest.fixture
-def connections(monkeypatch):
-    """Every name lookup and connection attempt this process makes."""
-    attempts: list[object] = []
-    real_getaddrinfo, real_connect = socket.getaddrinfo, socket.socket.connect
-
-    def getaddrinfo(host, *args, **kwargs):
-        attempts.append(host)
-        return real_getaddrinfo(host, *args, **kwargs)
-
-    def connect(self, address):
-        attempts.append(address)
-        return real_connect(self, address)
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    return attempts
 
 
 def one_line(err: str) -> str:
@@ -64,41 +46,41 @@ def log_text(tmp_path) -> str:
 @pytest.mark.parametrize("command", [("url", "--ramal", "4000"), ("extensions",),
                                      ("token", "status")])
 def test_plain_http_from_the_command_line_is_refused_before_any_connection(
-        run, monkeypatch, connections, command):
+        run, monkeypatch, network_attempts, command):
     monkeypatch.setenv("TVDESK_TOKEN", TOKEN)
     code, out, err = run("--api-base", CLEAR_TEXT_API, *command)
     assert code == 2
     assert "clear text" in one_line(err)
-    assert connections == []
+    assert network_attempts == []
 
 
-def test_plain_http_from_the_environment_is_refused(run, monkeypatch, connections):
+def test_plain_http_from_the_environment_is_refused(run, monkeypatch, network_attempts):
     monkeypatch.setenv("TVDESK_TOKEN", TOKEN)
     monkeypatch.setenv("TVDESK_API_BASE", CLEAR_TEXT_API + ":8080")
     code, out, err = run("url", "--ramal", "4000")
     assert code == 2
     assert "clear text" in one_line(err)
-    assert connections == []
+    assert network_attempts == []
 
 
-def test_plain_http_from_the_settings_file_is_refused(run, monkeypatch, connections, tmp_path):
+def test_plain_http_from_the_settings_file_is_refused(run, monkeypatch, network_attempts, tmp_path):
     monkeypatch.setenv("TVDESK_TOKEN", TOKEN)
     monkeypatch.delenv("TVDESK_API_BASE", raising=False)
     SettingsStore(tmp_path / "config" / "settings.json").save(Settings(api_base=CLEAR_TEXT_API))
     code, out, err = run("extensions")
     assert code == 2
     assert "clear text" in one_line(err)
-    assert connections == []
+    assert network_attempts == []
 
 
-def test_token_set_refuses_plain_http_and_stores_nothing(run, monkeypatch, connections,
+def test_token_set_refuses_plain_http_and_stores_nothing(run, monkeypatch, network_attempts,
                                                         memory_keyring):
     monkeypatch.setattr(sys, "stdin", io.StringIO(TOKEN + "\n"))
     code, out, err = run("--api-base", CLEAR_TEXT_API, "token", "set")
     assert code == 2
     assert "clear text" in one_line(err)
     assert memory_keyring.get_password(SERVICE, USERNAME) is None
-    assert connections == []
+    assert network_attempts == []
 
 
 def test_plain_http_to_a_local_sandbox_still_works(run, sandbox, monkeypatch):
@@ -148,7 +130,7 @@ def test_url_refuses_a_hostile_webphone_address_in_one_line(run, sandbox, monkey
     assert "Traceback" not in log_text(tmp_path)
 
 
-def test_dial_refuses_plain_http_before_starting_an_app(run, monkeypatch, connections):
+def test_dial_refuses_plain_http_before_starting_an_app(run, monkeypatch, network_attempts):
     import tvdesk.cli as cli_module
 
     started: list[object] = []
@@ -163,7 +145,7 @@ def test_dial_refuses_plain_http_before_starting_an_app(run, monkeypatch, connec
                          "--yes")
     assert code == 2
     assert "clear text" in one_line(err)
-    assert started == [] and connections == []
+    assert started == [] and network_attempts == []
 
 
 def test_token_clear_works_whatever_the_api_address(run, monkeypatch, memory_keyring):

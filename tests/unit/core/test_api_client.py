@@ -528,25 +528,6 @@ def test_one_definition_of_the_webphone_origin(a, b, same):
 
 # --- the token never travels in clear text ------------------------------------------------
 
-@pytest.fixture
-def no_connection(monkeypatch):
-    """Records every name lookup and connection attempt made in this process."""
-    import socket
-
-    attempts: list[object] = []
-    real_getaddrinfo, real_connect = socket.getaddrinfo, socket.socket.connect
-
-    def getaddrinfo(host, *args, **kwargs):
-        attempts.append(host)
-        return real_getaddrinfo(host, *args, **kwargs)
-
-    def connect(self, address):
-        attempts.append(address)
-        return real_connect(self, address)
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    return attempts
 
 
 @pytest.mark.parametrize("base", [
@@ -561,7 +542,7 @@ def no_connection(monkeypatch):
     "http://[::ffff:7f00:1]",
     "http://api.totalvoice.com.br",
 ])
-def test_plain_http_to_another_computer_is_refused_before_any_connection(base, no_connection):
+def test_plain_http_to_another_computer_is_refused_before_any_connection(base, network_attempts):
     token = "clear-text-token-1234567"
     with pytest.raises(errors.InvalidInputError) as caught:
         TotalVoiceClient(base, token)
@@ -569,7 +550,7 @@ def test_plain_http_to_another_computer_is_refused_before_any_connection(base, n
     assert caught.value.exit_code == 2
     assert "clear text" in message and "https://api.totalvoice.com.br" in message
     assert token not in message
-    assert no_connection == []
+    assert network_attempts == []
 
 
 @pytest.mark.parametrize("base", ["http://127.0.0.1:{port}", "http://localhost:{port}",
@@ -581,7 +562,7 @@ def test_plain_http_to_this_computer_still_works(sandbox, base):
         assert api.webphone_url(ramal="4000").startswith("http://127.0.0.1:")
 
 
-def test_the_account_checks_its_address_before_any_request(tmp_path, no_connection):
+def test_the_account_checks_its_address_before_any_request(tmp_path, network_attempts):
     from tvdesk.core.account import Account
     from tvdesk.core.settings import SettingsStore
 
@@ -590,7 +571,7 @@ def test_the_account_checks_its_address_before_any_request(tmp_path, no_connecti
     with pytest.raises(errors.InvalidInputError) as caught:
         account.client()
     assert "clear text" in caught.value.user_message()
-    assert no_connection == []
+    assert network_attempts == []
 
 
 def test_the_account_keeps_one_client_for_one_address(sandbox, tmp_path):
