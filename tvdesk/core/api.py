@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import ssl
 import threading
 import time
 from typing import TYPE_CHECKING, Any
@@ -201,15 +202,44 @@ class _WatchedHTTPSPool(HTTPSConnectionPool):
 _WATCHED_POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
 
 
+_trust: tuple[ssl.SSLContext | None, str] | None = None
+
+
+def tls_trust() -> tuple[ssl.SSLContext | None, str]:
+    """(context, words for diagnostics). The operating system's trust store through
+    `truststore`, so a company CA that re-signs TLS (common behind call-centre proxies) is
+    trusted as the system trusts it; where truststore cannot run, requests' own `certifi`
+    bundle (context None)."""
+    global _trust
+    if _trust is None:
+        try:
+            import truststore
+
+            _trust = (truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT),
+                      f"system trust store (truststore {truststore.__version__})")
+        except Exception as error:  # noqa: BLE001 - ImportError, or an OS it does not support
+            log.warning("the system trust store is not usable (%s): using certifi's bundle",
+                        type(error).__name__)
+            _trust = (None, "certifi bundle (the system trust store is not usable here)")
+    return _trust
+
+
 class _WatchedAdapter(HTTPAdapter):
-    """Every connection a call uses is handed to the call's watchdog."""
+    """Every connection a call uses is handed to the call's watchdog, and verified
+    against the system's trust store."""
 
     def init_poolmanager(self, connections: int, maxsize: int, block: bool = False,
                          **pool_kwargs: Any) -> None:
+        context = tls_trust()[0]
+        if context is not None:
+            pool_kwargs.setdefault("ssl_context", context)
         super().init_poolmanager(connections, maxsize, block, **pool_kwargs)
         self.poolmanager.pool_classes_by_scheme = _WATCHED_POOLS
 
     def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        context = tls_trust()[0]
+        if context is not None:
+            proxy_kwargs.setdefault("ssl_context", context)
         manager = super().proxy_manager_for(proxy, **proxy_kwargs)
         if isinstance(manager, PoolManager) and not proxy.lower().startswith("socks"):
             manager.pool_classes_by_scheme = _WATCHED_POOLS

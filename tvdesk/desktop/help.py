@@ -31,6 +31,8 @@ class HelpFlow(QObject):
         self._about_dialog: QWidget | None = None
 
     def diagnostics(self) -> str:
+        from tvdesk.core.api import tls_trust  # requests: only when asked
+
         state = self._state
         account = state.account
         return build_report(
@@ -40,6 +42,7 @@ class HelpFlow(QObject):
             extra=[("system tray", "available" if self._tray is not None else "none"),
                    ("background phones", ", ".join(
                        f"{r}: {p.connection}" for r, p in self._dialer.background.items()) or "-"),
+                   ("TLS trust", tls_trust()[1]),
                    ("Qt", qVersion())])
 
     def open_about(self) -> None:
