@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-import tvdesk
 from tvdesk.core.i18n import _
 from tvdesk.integration.common import (
     APP_ID,
@@ -26,6 +24,7 @@ from tvdesk.integration.common import (
     run_tool,
     write_text_atomic,
 )
+from tvdesk.resources import icon_path
 
 DESKTOP_FILE_NAME = f"{APP_ID}.desktop"
 DEFAULT_GROUP = "Default Applications"
@@ -225,16 +224,9 @@ def _xdg_dir(environ: Mapping[str, str], name: str, default: Path) -> Path:
 
 
 def default_icon_source() -> Path | None:
-    """tvdesk.svg from a source checkout or a frozen bundle, when there is one."""
-    roots = [Path(tvdesk.__file__).resolve().parent.parent]
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        roots.insert(0, Path(bundle))
-    for root in roots:
-        candidate = root / "resources" / "icons" / f"{APP_ID}.svg"
-        if candidate.is_file():
-            return candidate
-    return None
+    """tvdesk.svg as shipped with this copy (package data: checkout, wheel or bundle)."""
+    candidate = icon_path(f"{APP_ID}.svg")
+    return candidate if candidate.is_file() else None
 
 
 class LinuxIntegration:

@@ -1,20 +1,20 @@
-"""The app's icons (SVG from resources/icons), with a drawn fallback."""
+"""The app's icons (SVG package data in tvdesk/resources/icons), with a drawn fallback."""
 
 from __future__ import annotations
 
-import sys
 from functools import cache
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
+from tvdesk.resources import resources_root
+
 
 def resources_dir() -> Path:
-    bundled = getattr(sys, "_MEIPASS", None)  # PyInstaller one-folder builds
-    if bundled:
-        return Path(bundled) / "resources"
-    return Path(__file__).resolve().parents[2] / "resources"
+    """The folder holding icons/: package data, so in an editable install, a wheel and the
+    PyInstaller bundle alike (a copy of the repository's resources/icons)."""
+    return resources_root()
 
 
 @cache
