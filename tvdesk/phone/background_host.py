@@ -22,7 +22,7 @@ from PySide6.QtCore import QObject, QTimer, QUrl, Signal
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
 
 from tvdesk.core.errors import TvdeskError
-from tvdesk.phone.page import WebphonePage
+from tvdesk.phone.page import WebphonePage, certificate_message
 from tvdesk.phone.session import PhoneSession
 from tvdesk.phone.states import CallState, ConnectionState
 
@@ -141,6 +141,7 @@ class BackgroundPhone(QObject):
         # Only the host page's own load failing counts; a refused navigation ends its
         # load as "stopped" and leaves the page, the connection and any call as they were.
         page.load_failed.connect(lambda: self._lost("host page did not load"))
+        page.certificate_rejected.connect(lambda _host, p=page: self._on_certificate_rejected(p))
         self.session = session
         self._refresh_due = False
         self._schedule_refresh(url)
@@ -172,6 +173,15 @@ class BackgroundPhone(QObject):
         if self.session is not None:
             self.session.page_lost()
         self._lost("renderer ended")
+
+    def _on_certificate_rejected(self, page: WebphonePage) -> None:
+        # The webphone's certificate was not trusted (never accepted): the page cannot
+        # connect, so say why and try again later (the company CA may get added).
+        if self.session is None or self.session.page is not page:
+            return   # a page already dropped
+        self.last_error = certificate_message()
+        page.blockSignals(True)   # its load failing next is the same loss, not another
+        self._lost("certificate not trusted")
 
     def _on_page_error(self, text: str) -> None:
         self.last_error = text

@@ -14,6 +14,10 @@
 - The page's `postMessage` events reach Python through a QWebChannel living in an
   isolated JavaScript world: the page itself cannot see or call the bridge, and the
   bridge only passes documented event shapes (`core.webphone_protocol`).
+- A certificate Chromium does not trust is never accepted: the error is rejected and
+  reported (`certificate_rejected`) so the host can say why the page stayed blank.
+  On Linux Chromium trusts NSS (`~/.pki/nssdb`), not `/etc/ssl/certs`, so a company CA
+  the API client trusts may still be unknown here.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from html import escape as html_escape
 from PySide6.QtCore import QFile, QIODevice, QObject, QUrl, Signal, Slot
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import (
+    QWebEngineCertificateError,
     QWebEngineLoadingInfo,
     QWebEngineNewWindowRequest,
     QWebEnginePage,
@@ -36,6 +41,7 @@ from PySide6.QtWebEngineCore import (
     QWebEngineSettings,
 )
 
+from tvdesk.core.i18n import _
 from tvdesk.core.redact import redact
 from tvdesk.core.webphone_protocol import WebphoneEvent, build_command, parse_event
 from tvdesk.core.webphone_url import origin_of, same_origin
@@ -125,6 +131,14 @@ def _bridge_script(origin: str) -> QWebEngineScript:
     return script
 
 
+def certificate_message() -> str:
+    """What the person reads when the webphone page failed on its certificate."""
+    return _("The webphone page's certificate is not trusted, so it cannot be shown. "
+             "If your company's network re-signs secure connections, add the company CA "
+             "to the certificates the webphone trusts (on Linux, the NSS database "
+             "~/.pki/nssdb, with certutil): see Troubleshooting in the README.")
+
+
 class WebphoneBridge(QObject):
     """The one object the isolated world can call: text in, validated events out."""
 
@@ -146,6 +160,7 @@ class WebphonePage(QWebEnginePage):
     call_event = Signal(object)        # WebphoneEvent, interpreted by its PhoneSession
     microphone_granted = Signal(str)   # origin
     load_failed = Signal()             # what start() loaded did not load (never a refusal)
+    certificate_rejected = Signal(str)  # the host whose certificate was not trusted
 
     def __init__(self, profile: QWebEngineProfile, webphone_url: QUrl,
                  open_external: Callable[[QUrl], object], parent: QObject | None = None,
@@ -163,6 +178,7 @@ class WebphonePage(QWebEnginePage):
         self.permissionRequested.connect(self._on_permission_requested)
         self.newWindowRequested.connect(self._on_new_window_requested)
         self.loadingChanged.connect(self._on_loading_changed)
+        self.certificateError.connect(self._on_certificate_error)
         # Without a click, window.open() gets null and no window is made at all.
         self.settings().setAttribute(QWebEngineSettings.WebAttribute.JavascriptCanOpenWindows, False)
 
@@ -279,6 +295,14 @@ class WebphonePage(QWebEnginePage):
         log.info("refused %s%s", what, shown)
         if self._refusals == LOGGED_REFUSALS:
             log.info("this page keeps asking: its further refusals are not logged")
+
+    def _on_certificate_error(self, error: QWebEngineCertificateError) -> None:
+        # Never accepted, whatever it is: rejected, reported, and the host says so.
+        url = error.url()
+        log.warning("the webphone page's certificate was not trusted (%s): %s",
+                    redact(error.description())[:200], redact(url.toString())[:200])
+        error.rejectCertificate()
+        self.certificate_rejected.emit(url.host())
 
     def _on_loading_changed(self, info: QWebEngineLoadingInfo) -> None:
         # Only the end of what start() loaded counts. A refused navigation ends as

@@ -16,7 +16,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from tvdesk.core.i18n import _
-from tvdesk.phone.page import WebphonePage
+from tvdesk.phone.page import WebphonePage, certificate_message
 from tvdesk.phone.session import PhoneSession
 from tvdesk.phone.states import state_label
 
@@ -61,6 +61,7 @@ class PhoneWindow(QWidget):
         layout.addWidget(self.view)
         self.page.windowCloseRequested.connect(self.session.page_closed_itself)
         self.page.renderProcessTerminated.connect(self._on_renderer_gone)
+        self.page.certificate_rejected.connect(self._on_certificate_rejected)
         self.session.state_changed.connect(lambda _state: self._update_title())
         self.session.view_close_requested.connect(self.close)
         self.page.titleChanged.connect(lambda _title: self._update_title())
@@ -92,8 +93,15 @@ class PhoneWindow(QWidget):
         log.warning("webphone renderer of %s ended (%s, %s)", self.ramal,
                     getattr(status, "name", status), exit_code)
         self.session.page_lost()
+        self.crash_label.setText(_("The webphone stopped working."))
         self.crash_banner.setVisible(True)
         self._update_title()
+
+    def _on_certificate_rejected(self, host: str) -> None:
+        # The page stays blank: say why, and offer a fresh page once the CA is added.
+        log.warning("webphone page of %s: certificate of %s not trusted", self.ramal, host)
+        self.crash_label.setText(certificate_message())
+        self.crash_banner.setVisible(True)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.geometry_changed.emit(bytes(self.saveGeometry().toBase64().data()).decode())
