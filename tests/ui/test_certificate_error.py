@@ -110,3 +110,42 @@ def test_the_message_is_translated():
         assert "certificado" in text and "certutil" in text
     finally:
         i18n.set_language("en")
+
+
+def test_a_background_phones_connection_error_is_told_once_per_reason(qapp, qtbot, tmp_path,
+                                                                       make_sandbox):
+    from PySide6.QtCore import QObject, Signal
+    from support.desktop import compose_for_account
+
+    from tvdesk.core.settings import Extension
+
+    class Phone(QObject):
+        connection_changed = Signal(str)
+        session_created = Signal(object)
+
+        def __init__(self):
+            super().__init__()
+            self.ramal, self.connection, self.last_error, self.session = "4000", "error", "", None
+
+        def in_call(self):
+            return False
+
+        def fail(self, text):
+            self.last_error = text
+            self.connection_changed.emit("error")
+
+    desktop = compose_for_account(qapp, qtbot, tmp_path / "home", make_sandbox(),
+                                  extensions=[Extension("4000")], default_ramal="4000")
+    told = []
+    desktop.messages.told.connect(lambda message: told.append(message.text))
+    phone = Phone()
+    desktop.hidden.watch(phone)
+    for _ in range(3):
+        phone.fail("certificate not trusted")          # retries with the same reason
+    phone.fail("The API is having trouble")
+    phone.connection_changed.emit("connected")
+    phone.fail("certificate not trusted")              # after a connection: worth saying again
+    assert told == ["Extension 4000: certificate not trusted",
+                    "Extension 4000: The API is having trouble",
+                    "Extension 4000: certificate not trusted"]
+    desktop.shutdown.quit()

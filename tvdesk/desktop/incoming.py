@@ -38,12 +38,14 @@ class HiddenCalls(QObject):
         self.call_bars: dict[str, CallBarWindow] = {}
         self.ringing: dict[str, RingingWindow] = {}
         self._declined: set[str] = set()
+        self._told_errors: dict[str, str] = {}   # ramal -> the connection error last told
 
     # --- phones -----------------------------------------------------------------------
 
     def watch(self, phone: BackgroundPhone) -> None:
         self.phones[phone.ramal] = phone
         phone.connection_changed.connect(lambda _state: self._update_status())
+        phone.connection_changed.connect(lambda state, p=phone: self._tell_connection(p, state))
         phone.session_created.connect(lambda session, p=phone: self._watch_session(p, session))
         self._update_status()
 
@@ -93,6 +95,17 @@ class HiddenCalls(QObject):
                 lambda r, online: self.phones[r].set_online(online) if r in self.phones else None)
             self.call_bars[ramal] = window
         window.present()
+
+    def _tell_connection(self, phone: BackgroundPhone, state: str) -> None:
+        """Say why a background phone cannot connect (an untrusted certificate, the API's
+        error), once per reason: it retries with backoff and must not repeat itself."""
+        if state == ConnectionState.CONNECTED:
+            self._told_errors.pop(phone.ramal, None)
+        elif state == ConnectionState.ERROR and phone.last_error \
+                and self._told_errors.get(phone.ramal) != phone.last_error:
+            self._told_errors[phone.ramal] = phone.last_error
+            self._messages.error(_("Extension {ramal}: {error}", ramal=phone.ramal,
+                                   error=phone.last_error))
 
     # --- incoming calls ---------------------------------------------------------------
 
