@@ -70,7 +70,8 @@ class LinkArgumentsError(ValueError):
     pass
 
 
-def split_link(argv: list[str]) -> tuple[list[str], str | None]:
+def split_link(argv: list[str],
+               parser: argparse.ArgumentParser | None = None) -> tuple[list[str], str | None]:
     """Take a `tel:`/`callto:` URI (what a desktop passes on a click) out of argv.
 
     Only a lone positional argument is a link: the first word that is neither an
@@ -79,7 +80,7 @@ def split_link(argv: list[str]) -> tuple[list[str], str | None]:
     after it came out of the link itself (Windows splits `"%1"` on quotes a web page
     can put in a link) and could redirect the token elsewhere.
     """
-    takes_value = top_level_value_options()
+    takes_value = top_level_value_options(parser or build_parser())
     index = 0
     while index < len(argv):
         word = argv[index]
@@ -119,13 +120,14 @@ def saved_language(argv: list[str]) -> str | None:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     apply_language(saved_language(argv))   # before any text is made: --help, windows
+    parser = build_parser()
     try:
-        argv, link = split_link(argv)
+        argv, link = split_link(argv, parser)
     except LinkArgumentsError:
         print("tvdesk: " + _("a link must be the last argument; nothing may follow it"),
               file=sys.stderr)
         return ExitCode.BAD_INPUT
-    args = build_parser().parse_args(argv)
+    args = parser.parse_args(argv)
     args.link = link
     paths = resolve_paths(args.basedir)
     configure_logging(paths.log_file, debug=bool(args.debug))
@@ -271,7 +273,9 @@ class Desktop:
         self.main_window.activateWindow()
 
     def open_link(self, url: str) -> None:
-        self.dialer.dial(DialRequest(number=url, source=DialSource.LINK))
+        """A link from the platform (macOS FileOpen): the same path as a handed-over link."""
+        self.requests.handle({"command": "dial", "number": url, "source": DialSource.LINK.value},
+                             _log_reply)
 
 
 def build_desktop(qapp: QApplication, paths: AppPaths, account: Account, token_store: TokenStore,

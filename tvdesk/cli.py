@@ -62,9 +62,9 @@ def _ramal(value: str) -> str:
     return value
 
 
-def top_level_value_options() -> set[str]:
+def top_level_value_options(parser: argparse.ArgumentParser) -> set[str]:
     """The options before a command that take a value (`--basedir DIR`, ...)."""
-    return {option for action in build_parser()._actions   # argparse keeps no public list
+    return {option for action in parser._actions   # argparse keeps no public list
             if action.option_strings and action.nargs != 0 for option in action.option_strings}
 
 

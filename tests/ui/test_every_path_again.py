@@ -168,3 +168,13 @@ def test_settings_ok_keeps_an_address_given_on_the_command_line(qapp, qtbot, tmp
     desktop.settings_flow.apply(changed)                                     # the person's choice
     assert desktop.state.account.api_base == "https://voice-api.zenvia.com"
     desktop.shutdown.quit()
+
+
+def test_a_platform_link_takes_the_same_path_as_a_handed_over_one(desktop, qtbot):
+    for _ in range(2):
+        desktop.open_link("tel:+55-48-3283-0151")       # what macOS FileOpen delivers
+        qtbot.waitUntil(lambda: len(open_confirmations()) == 1, timeout=3000)
+        open_confirmations()[0].reject()
+        qtbot.waitUntil(lambda: desktop.main_window.status_label.text() == "Call cancelled.",
+                        timeout=3000)
+    assert webphone_calls(desktop.sandbox) == []
