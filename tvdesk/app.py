@@ -119,6 +119,11 @@ def saved_language(argv: list[str]) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["--phone-process"]:
+        # The frozen app started as its own phone process (tvdesk.phone.process_host).
+        from tvdesk.phone.process_child import run
+
+        return run()
     apply_language(saved_language(argv))   # before any text is made: --help, windows
     parser = build_parser()
     try:

@@ -203,10 +203,13 @@ def test_the_engine_is_warmed_on_intent_only_when_the_setting_says_so(qapp, qtbo
     app = make_app(qapp, qtbot, paths, sandbox)
     app.show_main_window()                          # what a plain start does: not intent
     qtbot.wait(500)
-    assert app.dialer._spare_page is None          # start-up itself never loads it
+    assert not app.dialer.engine_running()          # start-up itself never loads it
     app.tray.menu.aboutToShow.emit()               # the person opens the tray menu
-    qtbot.waitUntil(lambda: app.dialer._spare_page is not None, timeout=5000)
+    qtbot.waitUntil(lambda: app.dialer.engine_running(), timeout=5000)
+    link = app.dialer.phone_link()
+    qtbot.waitUntil(lambda: link.is_ready, timeout=20000)   # the phone process has Chromium up
     app.shutdown.quit()
+    assert not link.running
 
     app.state.settings.warm_engine = False
     app.state.save_settings()
@@ -214,7 +217,7 @@ def test_the_engine_is_warmed_on_intent_only_when_the_setting_says_so(qapp, qtbo
     again.tray.menu.aboutToShow.emit()
     again.tray.show_main.emit()
     qtbot.wait(1000)
-    assert again.dialer._spare_page is None
+    assert not again.dialer.engine_running()
     again.shutdown.quit()
 
 

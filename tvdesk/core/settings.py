@@ -244,6 +244,15 @@ OPTIONS: tuple[Option, ...] = (
            "`tvdesk dial`), so the call opens faster; never just because tvdesk started",
            label=lambda: _("Start the web engine when a call looks likely, so calls open "
                            "faster (uses more memory)")),
+    Option("phone_process", bool, True,
+           "webphones run in a separate phone process, started on intent and ended "
+           "`phone_process_linger` seconds after the last call, so tvdesk idles small and a "
+           "page crash never takes the tray down (a background extension keeps it running; "
+           "an embedded one runs in tvdesk's own process); off: everything in one process, "
+           "and the web engine's memory stays after the first call"),
+    Option("phone_process_linger", int, 30,
+           "seconds the phone process stays warm after the last call (or after a sign of "
+           "intent that led to no call), so the next call opens fast", bounds=(0, 3600)),
     Option("do_not_disturb", bool, False, "Do Not Disturb for incoming calls"),
     Option("dnd_action", str, DndAction.DECLINE.value,
            "under Do Not Disturb, `decline` incoming calls or let them ring out (`ignore`)",
@@ -290,6 +299,8 @@ class Settings:
     hotkey: str = _default("hotkey")          # a QKeySequence text; checked by the UI too
     language: str = _default("language")
     warm_engine: bool = _default("warm_engine")
+    phone_process: bool = _default("phone_process")
+    phone_process_linger: int = _default("phone_process_linger")
     do_not_disturb: bool = _default("do_not_disturb")
     dnd_action: DndAction = DndAction.DECLINE
     version: int = SCHEMA_VERSION

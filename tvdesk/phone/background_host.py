@@ -16,15 +16,17 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import parse_qs, urlsplit
 
-from PySide6.QtCore import QObject, QTimer, QUrl, Signal
-from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
+from PySide6.QtCore import QObject, QTimer, QUrl, Signal, SignalInstance
 
 from tvdesk.core.errors import TvdeskError
-from tvdesk.phone.page import WebphonePage, certificate_message
 from tvdesk.phone.session import PhoneSession
-from tvdesk.phone.states import CallState, ConnectionState
+from tvdesk.phone.states import CallState, ConnectionState, certificate_message
+
+if TYPE_CHECKING:
+    from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
 
 log = logging.getLogger("tvdesk.hidden")
 
@@ -44,8 +46,43 @@ def url_expiry(url: str) -> float | None:
         return None
 
 
+class HiddenPage(Protocol):
+    """A view-less webphone page: a `WebphonePage` here, or one in the phone process
+    (`tvdesk.phone.process_host.RemotePage`)."""
+
+    call_event: SignalInstance
+    load_failed: SignalInstance
+    certificate_rejected: SignalInstance
+    renderProcessTerminated: SignalInstance
+
+    def start(self) -> None: ...
+
+    def send_command(self, name: str, **fields: str) -> bool: ...
+
+    def blockSignals(self, b: bool) -> bool: ...
+
+    def dispose(self) -> None: ...
+
+
+# page_factory(url, parent): the hidden page for a webphone URL, not started yet.
+PageFactory = Callable[[str, QObject], HiddenPage]
+
+
+def local_page_factory(profile_provider: Callable[[], QWebEngineProfile],
+                       open_external: Callable[[QUrl], object]) -> PageFactory:
+    """Hidden pages in this process (Qt WebEngine is loaded on the first one)."""
+    def build(url: str, parent: QObject) -> HiddenPage:
+        from tvdesk.phone.page import WebphonePage
+
+        page = WebphonePage(profile_provider(), QUrl(url), open_external, parent, host="hidden")
+        keep_awake(page)
+        return page
+    return build
+
+
 def keep_awake(page: QWebEnginePage) -> None:
     """A page with no view that must answer at once, all day: never throttled or frozen."""
+    from PySide6.QtWebEngineCore import QWebEnginePage
     # Visible: no background timer throttling, no intensive throttling. Qt forgets a
     # visibility set before the page's first load starts, so it is set when loads start.
     page.loadStarted.connect(lambda: page.setVisible(True))
@@ -63,8 +100,10 @@ class BackgroundPhone(QObject):
     connection_changed = Signal(str)   # connecting, connected, disconnected, error
     session_created = Signal(object)   # PhoneSession, each time the page is (re)built
 
-    def __init__(self, ramal: str, fetch_url: FetchUrl, profile_provider: Callable[[], QWebEngineProfile],
+    def __init__(self, ramal: str, fetch_url: FetchUrl,
+                 profile_provider: Callable[[], QWebEngineProfile] | None,
                  open_external: Callable[[QUrl], object], parent: QObject | None = None, *,
+                 page_factory: PageFactory | None = None,
                  backoff: tuple[float, ...] = BACKOFF_SECONDS,
                  refresh_margin: float = REFRESH_MARGIN, min_refresh: float = 5.0) -> None:
         super().__init__(parent)
@@ -73,8 +112,10 @@ class BackgroundPhone(QObject):
         self._min_refresh = min_refresh
         self.ramal = ramal
         self._fetch_url = fetch_url
-        self._profile_provider = profile_provider
-        self._open_external = open_external
+        if page_factory is None:
+            assert profile_provider is not None
+            page_factory = local_page_factory(profile_provider, open_external)
+        self._page_factory = page_factory
         self.session: PhoneSession | None = None
         self.connection = ConnectionState.DISCONNECTED
         self.last_error = ""
@@ -131,9 +172,7 @@ class BackgroundPhone(QObject):
         if self._stopped:
             return
         self._drop_page()
-        page = WebphonePage(self._profile_provider(), QUrl(url), self._open_external, self,
-                            host="hidden")
-        keep_awake(page)
+        page = self._page_factory(url, self)
         session = PhoneSession(page, self.ramal, self)
         session.state_changed.connect(self._on_state)
         session.error.connect(self._on_page_error)
@@ -174,7 +213,7 @@ class BackgroundPhone(QObject):
             self.session.page_lost()
         self._lost("renderer ended")
 
-    def _on_certificate_rejected(self, page: WebphonePage) -> None:
+    def _on_certificate_rejected(self, page: HiddenPage) -> None:
         # The webphone's certificate was not trusted (never accepted): the page cannot
         # connect, so say why and try again later (the company CA may get added).
         if self.session is None or self.session.page is not page:
@@ -230,8 +269,7 @@ class BackgroundPhone(QObject):
         if self.session is not None:
             page = self.session.page
             self.session.deleteLater()
-            if isinstance(page, WebphonePage):   # always: _on_url built it
-                page.deleteLater()
+            page.dispose()   # type: ignore[attr-defined]  # a HiddenPage: _on_url built it
             self.session = None
 
     def _set_connection(self, state: ConnectionState) -> None:

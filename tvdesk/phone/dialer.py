@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 
     from tvdesk.phone.background_host import BackgroundPhone
     from tvdesk.phone.panel_host import EmbeddedPanel
+    from tvdesk.phone.process_host import PhoneProcessLink, RemoteWindow
     from tvdesk.phone.window_host import PhoneWindow
 
 log = logging.getLogger("tvdesk.calls")
@@ -142,7 +143,8 @@ class Dialer(QObject):
         self._messages = messages
         self._icon = icon
         self._profile: QWebEngineProfile | None = None
-        self.windows: dict[str, PhoneWindow] = {}
+        self._link: PhoneProcessLink | None = None
+        self.windows: dict[str, PhoneWindow | RemoteWindow] = {}
         self.background: dict[str, BackgroundPhone] = {}
         self.embedded_panel: EmbeddedPanel | None = None   # set by the composition root
         self._spare_page: Any = None                       # keeps the warmed-up engine running
@@ -339,13 +341,14 @@ class Dialer(QObject):
             return   # nothing hidden: do not even load the web engine
         from tvdesk.phone.background_host import BackgroundPhone
 
+        page_factory = self._remote_page_factory() if settings.phone_process else None
         for ramal in list(self.background):
             if ramal not in wanted:
                 self.background.pop(ramal).stop()
                 self.background_phone_removed.emit(ramal)
         for ramal in sorted(wanted - set(self.background)):
             phone = BackgroundPhone(ramal, self._hidden_url_fetcher(ramal), self.web_profile,
-                                    self.open_external, self)
+                                    self.open_external, self, page_factory=page_factory)
             self.background[ramal] = phone
             self.background_phone_added.emit(phone)
             phone.start()
@@ -371,9 +374,15 @@ class Dialer(QObject):
     # --- the web engine ----------------------------------------------------------------
 
     def warm_up(self) -> None:
-        """Start the web engine ahead of the first call: load its modules, create the
-        profile and keep one blank page alive, so the browser and zygote processes are
-        already running when the person clicks. Called once the tray is up."""
+        """Start the web engine ahead of the first call, on a sign of intent.
+
+        With the phone process (the default) that process is started, or kept a while
+        longer; it quits on its own when no call follows. In this process: load the
+        modules, create the profile and keep one blank page alive, so the browser and
+        zygote processes are already running when the person clicks."""
+        if self.context.settings.phone_process:
+            self.phone_link().ensure_running()
+            return
         if self._spare_page is not None:
             return
         from PySide6.QtWebEngineCore import QWebEnginePage
@@ -383,12 +392,35 @@ class Dialer(QObject):
         self._spare_page.setHtml("<!doctype html><title>tvdesk</title>")
         log.info("web engine warmed up")
 
+    def engine_running(self) -> bool:
+        """Whether a web engine runs for webphones now: the phone process, or this one's."""
+        return self._spare_page is not None or self._profile is not None \
+            or (self._link is not None and self._link.running)
+
     def release_engine(self) -> None:
         """Pages must go before their profile does; called when quitting."""
+        if self._link is not None:
+            self._link.stop()
         if self._spare_page is not None:
             page, self._spare_page = self._spare_page, None
             page.setParent(None)   # now owned by Python alone: deleted right here
             del page
+
+    def phone_link(self) -> PhoneProcessLink:
+        """The phone process (started only when a page or a warm-up needs it)."""
+        if self._link is None:
+            from tvdesk.phone.process_host import PhoneProcessLink
+
+            self._link = PhoneProcessLink(lambda: self.context.settings.phone_process_linger,
+                                          self)
+            self._link.open_external.connect(lambda url: self.open_external(url))
+        return self._link
+
+    def _remote_page_factory(self) -> Callable[[str, QObject], Any]:
+        from tvdesk.phone.process_host import RemotePage
+
+        link = self.phone_link()
+        return lambda url, parent: RemotePage(link, url, parent)
 
     def web_profile(self) -> QWebEngineProfile:
         if self._profile is None:
@@ -399,23 +431,33 @@ class Dialer(QObject):
     # --- floating windows --------------------------------------------------------------
 
     def _open_window(self, url: str, ramal: str, shown: str, fechar_fim: bool) -> None:
-        from tvdesk.phone.window_host import PhoneWindow
-
         old = self.windows.pop(ramal, None)
         if old is not None:
             old.closed.disconnect()
             old.close()
-        window = PhoneWindow(self.web_profile(), url, ramal, shown, fechar_fim,
-                             geometry=self.context.settings.phone_window_geometry,
-                             icon=self._icon(self.context.account.demo))
+        geometry = self.context.settings.phone_window_geometry
+        from tvdesk.phone.process_host import RemoteWindow
+
+        window: PhoneWindow | RemoteWindow
+        if self.context.settings.phone_process:
+            window = RemoteWindow(self.phone_link(), url, ramal, shown, fechar_fim,
+                                  geometry=geometry, demo=self.context.account.demo)
+        else:
+            from tvdesk.phone.window_host import PhoneWindow
+
+            window = PhoneWindow(self.web_profile(), url, ramal, shown, fechar_fim,
+                                 geometry=geometry, icon=self._icon(self.context.account.demo))
         window.geometry_changed.connect(self._remember_geometry)
         window.closed.connect(self._on_window_closed)
         # A crashed page is replaced by a fresh webphone of the same extension, without
         # dialling again on its own: the person decides whether to call back.
         window.reload_requested.connect(lambda r: self.dial(DialRequest(ramal=r)))
         self.windows[ramal] = window
-        window.present()
-        self.window_opened.emit(window)
+        if isinstance(window, RemoteWindow):   # opened once the phone process shows it
+            window.shown.connect(lambda: self.window_opened.emit(window))
+        else:
+            window.present()
+            self.window_opened.emit(window)
 
     def _remember_geometry(self, geometry: str) -> None:
         settings = self.context.settings
@@ -424,12 +466,17 @@ class Dialer(QObject):
             self.context.save_settings()
 
     def _on_window_closed(self, ramal: str) -> None:
-        self.windows.pop(ramal, None)
+        window = self.windows.pop(ramal, None)
         log.info("phone window for %s closed", ramal)
         QTimer.singleShot(1000, give_memory_back)
         self._messages.clear(call_topic(ramal))
-        self._messages.info(_("The webphone of extension {ramal} was closed.", ramal=ramal),
-                            call_topic(ramal))
+        if getattr(window, "lost", False):   # the phone process died under it
+            self._messages.error(_("The webphone of extension {ramal} stopped working and was "
+                                   "closed. Call again to open it.", ramal=ramal),
+                                 call_topic(ramal))
+        else:
+            self._messages.info(_("The webphone of extension {ramal} was closed.", ramal=ramal),
+                                call_topic(ramal))
         self.window_closed.emit(ramal)
 
     def close_all(self) -> None:

@@ -41,10 +41,10 @@ from PySide6.QtWebEngineCore import (
     QWebEngineSettings,
 )
 
-from tvdesk.core.i18n import _
 from tvdesk.core.redact import redact
 from tvdesk.core.webphone_protocol import WebphoneEvent, build_command, parse_event
 from tvdesk.core.webphone_url import origin_of, same_origin
+from tvdesk.phone.states import certificate_message  # noqa: F401 - hosts import it from here
 
 log = logging.getLogger("tvdesk.webphone")
 
@@ -131,14 +131,6 @@ def _bridge_script(origin: str) -> QWebEngineScript:
     return script
 
 
-def certificate_message() -> str:
-    """What the person reads when the webphone page failed on its certificate."""
-    return _("The webphone page's certificate is not trusted, so it cannot be shown. "
-             "If your company's network re-signs secure connections, add the company CA "
-             "to the certificates the webphone trusts (on Linux, the NSS database "
-             "~/.pki/nssdb, with certutil): see Troubleshooting in the README.")
-
-
 class WebphoneBridge(QObject):
     """The one object the isolated world can call: text in, validated events out."""
 
@@ -201,6 +193,10 @@ class WebphonePage(QWebEnginePage):
         # the microphone is asked by, and granted to, that origin only.
         self._expect_host_page = True
         self.setHtml(html, QUrl(self.origin + "/"))
+
+    def dispose(self) -> None:
+        """Done with this page: it goes (with its renderer) once control returns."""
+        self.deleteLater()
 
     def send_command(self, name: str, **fields: str) -> bool:
         """Post a documented command into the webphone iframe; False if refused here."""

@@ -53,3 +53,11 @@ class ConnectionState(enum.StrEnum):
     ERROR = "error"
     IN_CALL = "in_call"            # summary only: some phone is in a call
     DND = "dnd"                    # summary only: Do Not Disturb is on
+
+
+def certificate_message() -> str:
+    """What the person reads when the webphone page failed on its certificate."""
+    return _("The webphone page's certificate is not trusted, so it cannot be shown. "
+             "If your company's network re-signs secure connections, add the company CA "
+             "to the certificates the webphone trusts (on Linux, the NSS database "
+             "~/.pki/nssdb, with certutil): see Troubleshooting in the README.")

@@ -1,0 +1,165 @@
+"""The phone process: Qt WebEngine in a child of the tray app, started on intent, gone a
+while after the last call, kept by a background phone, and survived when it crashes.
+
+The composed app runs in the test process against the sandbox; the phone process is the
+real child (`python -m tvdesk.phone.process_child`), so every window and page here is
+shown by it and every event comes back over its pipe.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+from support.desktop import compose_for_account, dial
+
+from tvdesk.core.dialing import DialRequest
+from tvdesk.core.settings import Extension
+from tvdesk.phone.process_host import RemotePage, _event_from
+
+pytestmark = [pytest.mark.webengine,
+              pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")]
+
+EXTENSIONS = [Extension("4000", "Recepção"), Extension("4001", "Vendas")]
+
+
+def make_app(qapp, qtbot, tmp_path, sandbox, **settings):
+    settings.setdefault("extensions", EXTENSIONS)
+    settings.setdefault("default_ramal", "4000")
+    settings.setdefault("phone_process_linger", 1)
+    return compose_for_account(qapp, qtbot, tmp_path / "home", sandbox, **settings)
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+def call_and_wait_for_the_end(app, qtbot, number="4001"):
+    """A dial whose window the sandbox call ends, closing it (fechar_fim)."""
+    with qtbot.waitSignal(app.dialer.window_opened, timeout=20000) as opened:
+        outcomes = dial(app, DialRequest(ramal="4000", number=number))
+    assert outcomes and outcomes[0].started
+    window = opened.args[0]
+    with qtbot.waitSignal(app.dialer.window_closed, timeout=30000):
+        pass
+    return window
+
+
+def test_a_call_runs_in_the_phone_process_which_goes_after_the_last_call(qapp, qtbot, tmp_path,
+                                                                          sandbox):
+    app = make_app(qapp, qtbot, tmp_path, sandbox)
+    link = app.dialer.phone_link()
+    assert not link.running                       # nothing at start
+    window = call_and_wait_for_the_end(app, qtbot)
+    assert window.windowTitle().startswith("Extension 4000 → 4001")   # as the person saw it
+    assert link.starts == 1
+    pid = link.pid()
+    assert pid is not None and alive(pid)        # still warm for the next call...
+    qtbot.waitUntil(lambda: not link.running, timeout=10000)   # ...then gone (linger 1 s)
+    qtbot.waitUntil(lambda: not alive(pid), timeout=5000)
+    # The next call starts a fresh one, and works the same.
+    call_and_wait_for_the_end(app, qtbot, "4002")
+    assert link.starts == 2
+    assert [r.query.get("ligar_para") for r in sandbox.requests
+            if r.path.rstrip("/") == "/webphone"] == [["4001"], ["4002"]]
+    app.shutdown.quit()
+    assert not link.running
+
+
+def test_calls_inside_the_linger_reuse_the_warm_process(qapp, qtbot, tmp_path, sandbox):
+    app = make_app(qapp, qtbot, tmp_path, sandbox, phone_process_linger=60)
+    link = app.dialer.phone_link()
+    for number in ("4001", "4002", "4001"):
+        call_and_wait_for_the_end(app, qtbot, number)
+    assert link.starts == 1 and link.running and link.page_count() == 0
+    app.shutdown.quit()
+
+
+def test_intent_without_a_call_lets_the_process_go(qapp, qtbot, tmp_path, sandbox):
+    app = make_app(qapp, qtbot, tmp_path, sandbox)
+    link = app.dialer.phone_link()
+    qtbot.wait(300)                               # start-up done: signs of intent are wired
+    assert not link.running
+    app.tray.menu.aboutToShow.emit()              # the person opens the tray menu
+    qtbot.waitUntil(lambda: link.running, timeout=5000)
+    qtbot.waitUntil(lambda: link.is_ready, timeout=20000)
+    qtbot.waitUntil(lambda: not link.running, timeout=10000)
+    app.tray.menu.aboutToShow.emit()              # and again after lunch
+    qtbot.waitUntil(lambda: link.running, timeout=5000)
+    assert link.starts == 2
+    app.shutdown.quit()
+
+
+def test_a_background_phone_keeps_the_process_and_calls_through_it(qapp, qtbot, tmp_path,
+                                                                   sandbox):
+    app = make_app(qapp, qtbot, tmp_path, sandbox,
+                   extensions=[Extension("4000", "Recepção", tipo="hidden"),
+                               Extension("4001", "Vendas")])
+    link = app.dialer.phone_link()
+    qtbot.waitUntil(lambda: "4000" in app.dialer.background, timeout=5000)
+    phone = app.dialer.background["4000"]
+    qtbot.waitUntil(lambda: phone.connection == "connected", timeout=30000)
+    assert isinstance(phone.session.page, RemotePage)
+    qtbot.wait(2500)                               # past the linger: a background phone stays
+    assert link.running and phone.connection == "connected"
+    outcomes = dial(app, DialRequest(ramal="4000", number="4001"))
+    assert outcomes[0].started
+    qtbot.waitUntil(lambda: phone.session.state == "chamando", timeout=10000)
+    assert phone.session.hangup()
+    qtbot.waitUntil(lambda: not phone.in_call(), timeout=10000)
+    # The extension becomes a window type: its background phone goes, and so does the process.
+    app.state.settings.extensions = [Extension("4000", "Recepção"), Extension("4001", "Vendas")]
+    app.state.settings_changed.emit()
+    qtbot.waitUntil(lambda: not link.running, timeout=10000)
+    app.shutdown.quit()
+
+
+def test_a_crashed_phone_process_loses_the_call_not_the_app(qapp, qtbot, tmp_path, sandbox):
+    app = make_app(qapp, qtbot, tmp_path, sandbox, fechar_fim=False)
+    link = app.dialer.phone_link()
+    with qtbot.waitSignal(app.dialer.window_opened, timeout=20000):
+        dial(app, DialRequest(ramal="4000", number="4001"))
+    pid = link.pid()
+    with qtbot.waitSignal(app.dialer.window_closed, timeout=10000) as closed:
+        os.kill(pid, signal.SIGKILL)
+    assert closed.args == ["4000"] and app.dialer.windows == {}
+    assert not app.shutdown.quitting
+    assert app.main_window.status_label.text() == (
+        "The webphone of extension 4000 stopped working and was closed. Call again to open it.")
+    with qtbot.waitSignal(app.dialer.window_opened, timeout=20000):   # the next call works
+        outcomes = dial(app, DialRequest(ramal="4000", number="4002"))
+    assert outcomes[0].started and link.starts == 2
+    app.shutdown.quit()
+
+
+def test_no_secret_reaches_the_phone_process_arguments_or_environment(qapp, qtbot, tmp_path,
+                                                                      sandbox, monkeypatch):
+    monkeypatch.setenv("TVDESK_TOKEN", sandbox.token)   # as if it had been left there
+    app = make_app(qapp, qtbot, tmp_path, sandbox, fechar_fim=False)
+    link = app.dialer.phone_link()
+    with qtbot.waitSignal(app.dialer.window_opened, timeout=20000):
+        dial(app, DialRequest(ramal="4000", number="4001"))
+    pid = link.pid()
+    cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    environ = Path(f"/proc/{pid}/environ").read_bytes()
+    url = next(r for r in sandbox.requests if r.path.rstrip("/") == "/webphone")
+    assert url is not None
+    for secret in (sandbox.token.encode(), b"signature=", b"key="):
+        assert secret not in cmdline and secret not in environ
+    assert b"TVDESK_TOKEN" not in environ
+    app.shutdown.quit()
+
+
+def test_forged_events_from_the_phone_process_are_parsed_again():
+    good = _event_from({"id": 1, "name": "status", "fields": {"status": "chamando"}})
+    assert good is not None and good.call_state == "chamando"
+    assert _event_from({"id": 1, "name": "status", "fields": {"status": "hacked"}}) is None
+    assert _event_from({"id": 1, "name": "nope", "fields": {}}) is None
+    assert _event_from({"id": 1, "name": "status", "fields": "x"}) is None

@@ -1,0 +1,235 @@
+"""The phone process: Qt WebEngine and the webphone pages, in a child of the tray app.
+
+Once Qt WebEngine has started in a process, its browser side, zygote and utility
+processes stay for the life of that process. Hosting it here lets the tray process
+stay small all day: it starts this process when the person shows they are about to
+call, and lets it exit a while after the last call (`tvdesk.phone.process_host`).
+A renderer or GPU crash here can never take the tray down.
+
+It hosts floating phone windows (`PhoneWindow`, the same class as in-process, so the
+same policy and the same look) and view-less pages for background phones. The tray
+process keeps every decision: which URL, when to reconnect, what a call means (its
+`PhoneSession`s read the events forwarded from here). This side only shows pages,
+applies the page policy (`WebphonePage`), and forwards what happens.
+
+It reads operations from standard input and writes events to standard output, one
+JSON object a line (`tvdesk.core.phone_wire`); standard output is kept for that alone.
+It exits when told to, or when its standard input closes (the tray process is gone).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+from typing import IO, Any
+
+from tvdesk.core import phone_wire as wire
+from tvdesk.core.i18n import apply_language
+
+log = logging.getLogger("tvdesk.phone.process")
+
+
+class WireLogHandler(logging.Handler):
+    """Log lines travel to the tray process, which writes them to the one log file."""
+
+    def __init__(self, send: Any) -> None:
+        super().__init__()
+        self._send = send
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self._send({"ev": wire.LOG, "level": record.levelno, "name": record.name,
+                        "message": record.getMessage()})
+        except Exception:   # noqa: BLE001 - a log line must never break the phone
+            pass
+
+
+class PhoneProcess:
+    """The phone process's objects: its app, profile, windows and pages, by id."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+        from PySide6.QtWidgets import QApplication
+
+        self._out = out
+        self._out_lock = threading.Lock()
+        QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+        self.qapp = QApplication.instance() or QApplication(sys.argv[:1])
+        self.qapp.setApplicationName("tvdesk")
+        self.qapp.setDesktopFileName("tvdesk")
+        self.qapp.setQuitOnLastWindowClosed(False)
+
+        class Inbox(QObject):
+            arrived = Signal(object)   # a decoded message, or None at end of input
+
+        self.inbox = Inbox()
+        self.inbox.arrived.connect(self.handle)
+        self.windows: dict[int, Any] = {}
+        self.pages: dict[int, Any] = {}
+        self._profile: Any = None
+        self._spare: Any = None
+
+    # --- the wire ---------------------------------------------------------------------
+
+    def send(self, message: dict[str, Any]) -> None:
+        data = wire.encode(message)
+        with self._out_lock:
+            try:
+                self._out.write(data)
+                self._out.flush()
+            except (OSError, ValueError):
+                pass   # the tray process is gone; end of input follows
+
+    def read_forever(self, source: IO[bytes]) -> None:
+        """On a thread: every line of input, handed to the GUI thread."""
+        for line in source:
+            message = wire.decode(line)
+            if message is not None:
+                self.inbox.arrived.emit(message)
+        self.inbox.arrived.emit(None)
+
+    # --- operations -------------------------------------------------------------------
+
+    def handle(self, message: dict[str, Any] | None) -> None:
+        if message is None or message.get("op") == wire.QUIT:
+            log.info("phone process: quitting")
+            self.quit()
+            return
+        op, ident = message.get("op"), message.get("id")
+        try:
+            if op == wire.OPEN_WINDOW:
+                self.open_window(int(ident), message)
+            elif op == wire.PRESENT_WINDOW and ident in self.windows:
+                self.windows[ident].present()
+            elif op == wire.CLOSE_WINDOW and ident in self.windows:
+                self.windows[ident].close()
+            elif op == wire.OPEN_PAGE:
+                self.open_page(int(ident), str(message["url"]), str(message.get("host", "hidden")))
+            elif op == wire.CLOSE_PAGE:
+                self.close_page(ident)
+            elif op == wire.COMMAND and ident in self.pages:
+                fields = message.get("fields") or {}
+                self.pages[ident].send_command(str(message.get("name", "")),
+                                               **{str(k): str(v) for k, v in fields.items()})
+            else:
+                log.debug("phone process: nothing to do for %s", op)
+        except (KeyError, TypeError, ValueError) as error:
+            log.warning("phone process: malformed %s (%s)", op, type(error).__name__)
+
+    def profile(self) -> Any:
+        if self._profile is None:
+            from tvdesk.phone.profile import create_web_profile
+            self._profile = create_web_profile(None, self.qapp)
+        return self._profile
+
+    def warm_up(self) -> None:
+        """Start Chromium now (a blank page), so the first call finds it running."""
+        from PySide6.QtWebEngineCore import QWebEnginePage
+
+        self._spare = QWebEnginePage(self.profile(), self.qapp)
+        self._spare.loadFinished.connect(lambda _ok: self.send({"ev": wire.READY}))
+        self._spare.setHtml("<!doctype html><title>tvdesk</title>")
+
+    def open_window(self, ident: int, message: dict[str, Any]) -> None:
+        from PySide6.QtGui import QIcon
+
+        from tvdesk.phone.window_host import PhoneWindow
+        from tvdesk.resources import resources_root
+
+        icon_file = resources_root() / "icons" / (
+            "tvdesk-demo.svg" if message.get("demo") else "tvdesk.svg")
+        window = PhoneWindow(self.profile(), str(message["url"]), str(message["ramal"]),
+                             str(message.get("shown", "")), bool(message.get("fechar_fim")),
+                             geometry=str(message.get("geometry", "")),
+                             icon=QIcon(str(icon_file)), open_external=self._open_external)
+        self.windows[ident] = window
+        self._forward_page(ident, window.page)
+        window.reload_requested.connect(
+            lambda _ramal: self.send({"ev": wire.RELOAD_REQUESTED, "id": ident}))
+        window.geometry_changed.connect(lambda text: setattr(window, "_last_geometry", text))
+        window.closed.connect(lambda _ramal: self._window_closed(ident))
+        window.windowTitleChanged.connect(lambda title: self.send(
+            {"ev": wire.TITLE, "id": ident, "title": title}))
+        self.send({"ev": wire.TITLE, "id": ident, "title": window.windowTitle()})
+        window.present()
+        self.send({"ev": wire.WINDOW_SHOWN, "id": ident})
+
+    def _window_closed(self, ident: int) -> None:
+        window = self.windows.pop(ident, None)
+        geometry = getattr(window, "_last_geometry", "") if window is not None else ""
+        self.send({"ev": wire.WINDOW_CLOSED, "id": ident, "geometry": geometry})
+
+    def open_page(self, ident: int, url: str, host: str) -> None:
+        from PySide6.QtCore import QUrl
+
+        from tvdesk.phone.background_host import keep_awake
+        from tvdesk.phone.page import WebphonePage
+
+        self.close_page(ident)
+        page = WebphonePage(self.profile(), QUrl(url), self._open_external, self.qapp, host=host)
+        keep_awake(page)
+        self.pages[ident] = page
+        self._forward_page(ident, page)
+        page.load_failed.connect(lambda: self.send({"ev": wire.LOAD_FAILED, "id": ident}))
+        page.start()
+
+    def close_page(self, ident: Any) -> None:
+        page = self.pages.pop(ident, None)
+        if page is not None:
+            page.blockSignals(True)
+            page.deleteLater()
+
+    def _forward_page(self, ident: int, page: Any) -> None:
+        page.call_event.connect(lambda event: self.send(
+            {"ev": wire.PAGE_EVENT, "id": ident, "name": event.name, "fields": event.fields}))
+        page.certificate_rejected.connect(lambda host: self.send(
+            {"ev": wire.CERTIFICATE_REJECTED, "id": ident, "host": host}))
+        page.renderProcessTerminated.connect(lambda *_args: self.send(
+            {"ev": wire.RENDERER_GONE, "id": ident}))
+
+    def _open_external(self, url: Any) -> bool:
+        # The page's policy already decided (a real click, at most three a page); the
+        # tray process opens it, so one place owns the system browser.
+        self.send({"ev": wire.OPEN_EXTERNAL, "url": url.toString()})
+        return True
+
+    def quit(self) -> None:
+        for window in list(self.windows.values()):
+            window.close()
+        for ident in list(self.pages):
+            self.close_page(ident)
+        self._spare = None
+        self.qapp.quit()
+
+
+def run(argv: list[str] | None = None) -> int:
+    """The phone process's main: `python -m tvdesk.phone.process_child` (or the frozen
+    app with `--phone-process`)."""
+    # Standard output carries the wire alone: keep it, and send fd 1 to stderr so that
+    # nothing else (a library's print, Chromium) can write into the wire.
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    source = sys.stdin.buffer
+    # The tray process prepared the environment Qt WebEngine needs (root, microphone,
+    # throttling) before starting this one, and chose the language.
+    apply_language(os.environ.get("TVDESK_LANGUAGE") or None)
+    phone = PhoneProcess(out)
+    root = logging.getLogger("tvdesk")
+    root.handlers[:] = [WireLogHandler(phone.send)]
+    root.setLevel(logging.DEBUG if os.environ.get("TVDESK_PHONE_DEBUG") else logging.INFO)
+    root.propagate = False
+    threading.Thread(target=phone.read_forever, args=(source,), name="phone-wire",
+                     daemon=True).start()
+    phone.warm_up()
+    log.info("phone process started (pid %s)", os.getpid())
+    code = phone.qapp.exec()
+    # Pages before their profile: Qt WebEngine warns (and may crash) otherwise.
+    phone.pages.clear()
+    phone._spare = None
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(run())

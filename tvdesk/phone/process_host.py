@@ -1,0 +1,435 @@
+"""The tray side of the phone process: start it on intent, host pages in it, let it go.
+
+`PhoneProcessLink` owns the child (`tvdesk.phone.process_child`): it starts it when a
+page is wanted or the person shows they are about to call, carries the messages both
+ways, and, once no page is left, keeps it warm for `linger()` seconds and then tells
+it to quit, which hands all of Qt WebEngine's memory back. A background phone keeps a
+page, so it keeps the process.
+
+`RemoteWindow` (a floating phone window) and `RemotePage` (a background phone's page)
+stand in for `PhoneWindow` and `WebphonePage`: the same signals and methods, carried
+over the link. Their events feed `PhoneSession`s here, so every decision stays in the
+tray process. If the phone process dies, each of them reports its page lost, as a
+crashed renderer would be.
+
+Nothing secret goes in the child's command line or environment: webphone URLs travel
+on its standard input, and `TVDESK_TOKEN` is removed from its environment.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, QUrl, Signal
+
+import tvdesk
+from tvdesk.core import phone_wire as wire
+from tvdesk.core.i18n import current_language
+from tvdesk.core.redact import redact
+from tvdesk.core.webphone_protocol import WebphoneEvent, build_command, parse_event
+from tvdesk.phone.session import PhoneSession
+
+log = logging.getLogger("tvdesk.phone.process")
+
+QUIT_GRACE_MS = 5000        # after "quit", how long before the process is killed
+MAX_LOG_LINES_PER_S = 200   # a child flooding its error output floods no log file
+
+
+def phone_process_command() -> list[str]:
+    """How to start the phone process: the frozen app with a hidden switch, or Python."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "--phone-process"]
+    return [sys.executable, "-m", "tvdesk.phone.process_child"]
+
+
+def phone_process_environment() -> QProcessEnvironment:
+    env = QProcessEnvironment.systemEnvironment()
+    env.remove("TVDESK_TOKEN")   # the phone process never talks to the API
+    env.insert("TVDESK_LANGUAGE", current_language())
+    if not getattr(sys, "frozen", False):
+        # Run the same tvdesk as this process, wherever it was imported from.
+        source = os.path.dirname(os.path.dirname(os.path.abspath(tvdesk.__file__)))
+        paths = [source, *filter(None, env.value("PYTHONPATH", "").split(os.pathsep))]
+        env.insert("PYTHONPATH", os.pathsep.join(dict.fromkeys(paths)))
+    return env
+
+
+class WireReceiver(Protocol):
+    def on_wire(self, message: dict[str, Any]) -> None: ...
+
+    def on_process_gone(self) -> None: ...
+
+
+class PhoneProcessLink(QObject):
+    started = Signal()         # the process was started (not yet ready)
+    ready = Signal()           # its engine is up
+    stopped = Signal()         # it exited, asked to or not
+    open_external = Signal(QUrl)   # a link the person clicked in a page
+
+    def __init__(self, linger: Callable[[], float], parent: QObject | None = None,
+                 command: Callable[[], list[str]] = phone_process_command) -> None:
+        super().__init__(parent)
+        self._linger = linger
+        self._command = command
+        self._process: QProcess | None = None
+        self._queue: list[bytes] = []
+        self._receivers: dict[int, WireReceiver] = {}
+        self._ids = itertools.count(1)
+        self._quitting = False
+        self.is_ready = False
+        self.starts = 0        # how many times a process was started (for tests, diagnostics)
+        self._linger_timer = QTimer(self)
+        self._linger_timer.setSingleShot(True)
+        self._linger_timer.timeout.connect(self._linger_over)
+        self._kill_timer = QTimer(self)
+        self._kill_timer.setSingleShot(True)
+        self._kill_timer.timeout.connect(self._kill)
+
+    # --- the process ------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None
+
+    def pid(self) -> int | None:
+        return int(self._process.processId()) if self._process is not None else None
+
+    def ensure_running(self) -> None:
+        """Start the process if it is not running; with no page, it lingers, then goes."""
+        if self._process is None:
+            self._start()
+        if not self._receivers and self.is_ready:
+            self._start_linger()   # once more: a new sign of intent (before ready, see READY)
+
+    def _start(self) -> None:
+        program, *arguments = self._command()
+        process = QProcess(self)
+        process.setProcessEnvironment(phone_process_environment())
+        process.readyReadStandardOutput.connect(self._read_output)
+        process.readyReadStandardError.connect(self._read_errors)
+        process.started.connect(self._flush)
+        process.finished.connect(lambda code, status, p=process: self._safely(
+            self._finished, p, code, status))
+        process.errorOccurred.connect(lambda error, p=process: self._safely(self._failed, p, error))
+        self._process = process
+        self._quitting = False
+        self.is_ready = False
+        self.starts += 1
+        log.info("starting the phone process")
+        process.start(program, arguments)
+        self.started.emit()
+
+    def stop(self, wait_ms: int = 3000) -> None:
+        """Quit now (the app is quitting): pages first, then the process."""
+        self._linger_timer.stop()
+        process = self._process
+        if process is None:
+            return
+        self._quitting = True
+        self.send({"op": wire.QUIT})
+        process.closeWriteChannel()
+        if not process.waitForFinished(wait_ms):
+            process.kill()
+            process.waitForFinished(1000)
+
+    def _start_linger(self) -> None:
+        seconds = max(0.0, float(self._linger()))
+        log.info("phone process idle: it goes in %s s unless a call comes", seconds)
+        self._linger_timer.start(int(seconds * 1000))
+
+    def _linger_over(self) -> None:
+        if self._receivers or self._process is None:
+            return
+        log.info("no call for a while: the phone process exits and gives its memory back")
+        self._quitting = True
+        self.send({"op": wire.QUIT})
+        self._process.closeWriteChannel()
+        self._kill_timer.start(QUIT_GRACE_MS)
+
+    def _kill(self) -> None:
+        if self._process is not None:
+            log.warning("the phone process did not quit in time: killed")
+            self._process.kill()
+
+    @staticmethod
+    def _safely(handler: Callable[..., None], *args: Any) -> None:
+        try:
+            handler(*args)
+        except RuntimeError:
+            pass   # the link itself is being deleted (the app or a test is ending)
+
+    def _finished(self, process: QProcess, code: int, status: QProcess.ExitStatus) -> None:
+        if process is not self._process:
+            process.deleteLater()   # one that was let go
+            return
+        self._kill_timer.stop()
+        self._linger_timer.stop()
+        self._read_output()
+        asked = self._quitting
+        self._process = None
+        self._queue.clear()
+        self.is_ready = False
+        process.deleteLater()
+        if asked:
+            log.info("phone process exited")
+        else:
+            log.warning("phone process ended unexpectedly (%s, exit code %s)",
+                        getattr(status, "name", status), code)
+        receivers, self._receivers = self._receivers, {}
+        for receiver in receivers.values():
+            receiver.on_process_gone()
+        self.stopped.emit()
+
+    def _failed(self, process: QProcess, error: QProcess.ProcessError) -> None:
+        if error == QProcess.ProcessError.FailedToStart and process is self._process:
+            log.error("the phone process could not start (%s)", getattr(error, "name", error))
+            self._finished(process, -1, QProcess.ExitStatus.CrashExit)
+
+    # --- pages -------------------------------------------------------------------------
+
+    def register(self, receiver: WireReceiver) -> int:
+        """A new page or window: its id on the wire. The process starts if needed."""
+        if self._quitting and self._process is not None:
+            self._let_go()   # on its way out: a fresh one takes the page
+        ident = next(self._ids)
+        self._receivers[ident] = receiver
+        self._linger_timer.stop()
+        if self._process is None:
+            self._start()
+        return ident
+
+    def _let_go(self) -> None:
+        """Forget a process that was told to quit; it is killed if it does not."""
+        process, self._process = self._process, None
+        self._kill_timer.stop()
+        self._queue.clear()
+
+        def kill_if_still_there() -> None:
+            try:
+                if process is not None and process.state() != QProcess.ProcessState.NotRunning:
+                    process.kill()
+            except RuntimeError:
+                pass   # already finished and deleted
+        QTimer.singleShot(QUIT_GRACE_MS, kill_if_still_there)
+
+    def unregister(self, ident: int) -> None:
+        if self._receivers.pop(ident, None) is not None and not self._receivers \
+                and self._process is not None and not self._quitting and self.is_ready:
+            self._start_linger()
+
+    def page_count(self) -> int:
+        return len(self._receivers)
+
+    # --- the wire ----------------------------------------------------------------------
+
+    def send(self, message: dict[str, Any]) -> None:
+        if self._process is None:
+            return
+        data = wire.encode(message)
+        if self._process.state() == QProcess.ProcessState.Running:
+            self._process.write(data)
+        else:
+            self._queue.append(data)
+
+    def _flush(self) -> None:
+        if self._process is not None:
+            for data in self._queue:
+                self._process.write(data)
+        self._queue.clear()
+
+    def _read_output(self) -> None:
+        process = self._process
+        while process is not None and process.canReadLine():
+            message = wire.decode(bytes(process.readLine().data()))
+            if message is not None:
+                self._dispatch(message)
+            process = self._process
+
+    def _read_errors(self) -> None:
+        # Chromium's own chatter; kept at debug level, redacted like every log line.
+        if self._process is None:
+            return
+        text = bytes(self._process.readAllStandardError().data()).decode("utf-8", "replace")
+        for line in text.splitlines()[:MAX_LOG_LINES_PER_S]:
+            if line.strip():
+                log.debug("phone process: %s", redact(line))
+
+    def _dispatch(self, message: dict[str, Any]) -> None:
+        event = message.get("ev")
+        if event == wire.LOG:
+            level = message.get("level")
+            logging.getLogger(str(message.get("name") or "tvdesk.phone.process")).log(
+                level if isinstance(level, int) else logging.INFO, "%s",
+                str(message.get("message", "")))
+        elif event == wire.READY:
+            self.is_ready = True
+            if not self._receivers:
+                self._start_linger()   # the linger counts from when the engine is up
+            self.ready.emit()
+        elif event == wire.OPEN_EXTERNAL:
+            url = QUrl(str(message.get("url", "")))
+            if url.scheme() in ("http", "https"):
+                self.open_external.emit(url)
+        else:
+            receiver = self._receivers.get(message.get("id"))   # type: ignore[arg-type]
+            if receiver is not None:
+                receiver.on_wire(message)
+
+
+class _ForwardedEvents(QObject):
+    """A floating page's events, as its PhoneSession reads them; commands need a host page."""
+
+    call_event = Signal(object)   # WebphoneEvent
+
+    def send_command(self, name: str, **fields: str) -> bool:
+        return False
+
+
+class RemoteWindow(QObject):
+    """A floating phone window shown by the phone process (see `PhoneWindow`)."""
+
+    shown = Signal()                 # the phone process shows it now
+    closed = Signal(str)             # ramal
+    geometry_changed = Signal(str)   # base64 geometry, saved by the owner
+    reload_requested = Signal(str)   # ramal
+    title_changed = Signal(str)
+
+    def __init__(self, link: PhoneProcessLink, url: str, ramal: str, number_display: str,
+                 fechar_fim: bool, geometry: str = "", demo: bool = False) -> None:
+        super().__init__(link)
+        self.ramal = ramal
+        self.number_display = number_display
+        self.fechar_fim = fechar_fim
+        self._link = link
+        self._title = ""
+        self._open = True
+        self.lost = False   # the phone process ended under it
+        self.channel = _ForwardedEvents(self)
+        # The window closes itself at the end of a call (its own session decides, with
+        # the same code); this session tells the tray what the call is doing.
+        self.session = PhoneSession(self.channel, ramal, self)
+        self.ident = link.register(self)
+        link.send({"op": wire.OPEN_WINDOW, "id": self.ident, "url": url, "ramal": ramal,
+                   "shown": number_display, "fechar_fim": fechar_fim, "geometry": geometry,
+                   "demo": demo})
+
+    def in_call(self) -> bool:
+        return self.session.in_call()
+
+    def windowTitle(self) -> str:   # the name PhoneWindow has
+        return self._title
+
+    def isVisible(self) -> bool:
+        return self._open
+
+    def present(self) -> None:
+        self._link.send({"op": wire.PRESENT_WINDOW, "id": self.ident})
+
+    def close(self) -> bool:
+        self._link.send({"op": wire.CLOSE_WINDOW, "id": self.ident})
+        return True
+
+    def on_wire(self, message: dict[str, Any]) -> None:
+        event = message.get("ev")
+        if event == wire.PAGE_EVENT:
+            parsed = _event_from(message)
+            if parsed is not None:
+                self.channel.call_event.emit(parsed)
+        elif event == wire.WINDOW_SHOWN:
+            self.shown.emit()
+        elif event == wire.TITLE:
+            self._title = str(message.get("title", ""))
+            self.title_changed.emit(self._title)
+        elif event == wire.RENDERER_GONE:
+            self.session.page_lost()
+        elif event == wire.RELOAD_REQUESTED:
+            self.reload_requested.emit(self.ramal)
+        elif event == wire.WINDOW_CLOSED:
+            self._gone(str(message.get("geometry", "")))
+
+    def on_process_gone(self) -> None:
+        self.lost = True
+        self.session.page_lost()
+        self._gone("")
+
+    def _gone(self, geometry: str) -> None:
+        if not self._open:
+            return
+        self._open = False
+        self._link.unregister(self.ident)
+        if geometry:
+            self.geometry_changed.emit(geometry)
+        self.closed.emit(self.ramal)
+        self.deleteLater()
+
+
+class RemotePage(QObject):
+    """A background phone's view-less page in the phone process (see `WebphonePage`)."""
+
+    call_event = Signal(object)               # WebphoneEvent
+    load_failed = Signal()
+    certificate_rejected = Signal(str)        # host
+    renderProcessTerminated = Signal(object, int)   # the name WebphonePage has
+
+    def __init__(self, link: PhoneProcessLink, url: str, parent: QObject | None = None,
+                 host: str = "hidden") -> None:
+        super().__init__(parent)
+        self._link = link
+        self._url = url
+        self._host = host
+        self.ident: int | None = None
+
+    def start(self) -> None:
+        self.ident = self._link.register(self)
+        self._link.send({"op": wire.OPEN_PAGE, "id": self.ident, "url": self._url,
+                         "host": self._host})
+
+    def send_command(self, name: str, **fields: str) -> bool:
+        try:
+            build_command(name, **fields)   # refused here exactly as the page would
+        except ValueError as error:
+            log.warning("refused to send a webphone command: %s", error)
+            return False
+        if self.ident is None or not self._link.running:
+            return False
+        self._link.send({"op": wire.COMMAND, "id": self.ident, "name": name, "fields": fields})
+        return True
+
+    def dispose(self) -> None:
+        if self.ident is not None:
+            self._link.send({"op": wire.CLOSE_PAGE, "id": self.ident})
+            self._link.unregister(self.ident)
+            self.ident = None
+        self.deleteLater()
+
+    def on_wire(self, message: dict[str, Any]) -> None:
+        event = message.get("ev")
+        if event == wire.PAGE_EVENT:
+            parsed = _event_from(message)
+            if parsed is not None:
+                self.call_event.emit(parsed)
+        elif event == wire.LOAD_FAILED:
+            self.load_failed.emit()
+        elif event == wire.CERTIFICATE_REJECTED:
+            self.certificate_rejected.emit(str(message.get("host", "")))
+        elif event == wire.RENDERER_GONE:
+            self.renderProcessTerminated.emit(None, -1)
+
+    def on_process_gone(self) -> None:
+        self.ident = None
+        self.renderProcessTerminated.emit(None, -1)
+
+
+def _event_from(message: dict[str, Any]) -> WebphoneEvent | None:
+    """An event the phone process forwarded. It was parsed strictly there; it is parsed
+    again here by the same parser, since the tray trusts no other process's text."""
+    fields = message.get("fields")
+    if not isinstance(fields, dict):
+        return None
+    return parse_event(json.dumps({**fields, "message": str(message.get("name", ""))}))
