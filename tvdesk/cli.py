@@ -127,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--token", help=_("Access-Token it accepts (default: random)"))
     for option, help_text in sandbox_timing_options().items():
         sandbox.add_argument(option, metavar="N", help=help_text)
+    sandbox.add_argument("--microphone-mode", choices=("connect", "call"),
+                         help=_("when the demo page holds the microphone: from connecting "
+                                "(connect) or only during calls (call)"))
     return parser
 
 
@@ -339,6 +342,8 @@ class Cli:
             value = getattr(self.args, option[2:].replace("-", "_"))
             if value is not None:
                 argv += [option, value]
+        if getattr(self.args, "microphone_mode", None):
+            argv += ["--microphone-mode", self.args.microphone_mode]
         return sandbox_main(argv)
 
 

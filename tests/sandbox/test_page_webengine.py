@@ -186,3 +186,44 @@ def test_altered_url_shows_invalid_link_page(make_sandbox, http, harness, qtbot)
     assert snap["state"] == "link-invalido"
     assert "Link do webphone expirado ou inválido" in snap["text"]
     assert h.permissions == []
+
+
+def mic_snapshot(h: Harness) -> dict:
+    return json.loads(h.js(
+        "JSON.stringify({mode: document.body.dataset.micMode,"
+        " requests: document.body.dataset.micRequests, mic: document.body.dataset.mic})"))
+
+
+def test_call_mode_holds_no_microphone_while_idle(make_sandbox, http, harness, qtbot):
+    server = make_sandbox(answer_after=0.1, hangup_after=0, mic_mode="call")
+    url = fresh_url(server, http, ramal="4000", tipo="embedded")
+    h = harness(grant=True)
+    h.page.load(QUrl(url))
+    h.wait_state("conectado")
+    qtbot.wait(300)
+    assert mic_snapshot(h) == {"mode": "call", "requests": "0", "mic": "idle"}
+    assert h.permissions == []   # getUserMedia was never called before the call
+    h.js("window.postMessage({message: 'chamaNumero', numero: '4001'}, '*'); true")
+    h.wait_state("conversando")
+    assert mic_snapshot(h) == {"mode": "call", "requests": "1", "mic": "granted"}
+    assert h.permissions == [(MIC, server.base_url)]
+    h.js("window.postMessage({message: 'hangup'}, '*'); true")
+    snap = h.wait_state("conectado")   # back to idle after the call: microphone released
+    assert mic_snapshot(h)["mic"] == "idle"
+    assert statuses(snap["events"]) == [
+        "conectado", "chamando", "conversando", "chamada_id", "encerrada", "conectado"]
+
+
+def test_call_mode_refused_microphone_fails_the_dial_only(make_sandbox, http, harness, qtbot):
+    server = make_sandbox(answer_after=0.1, mic_mode="call")
+    url = fresh_url(server, http, ramal="4000", tipo="embedded")
+    h = harness(grant=False)
+    h.page.load(QUrl(url))
+    h.wait_state("conectado")
+    h.js("window.postMessage({message: 'chamaNumero', numero: '4001'}, '*'); true")
+    qtbot.waitUntil(lambda: any(e.get("message") == "status_erro" for e in h.state()["events"]),
+                    timeout=10000)
+    snap = h.state()
+    assert snap["state"] == "conectado" and snap["mic"] == "denied"
+    erro = next(e for e in snap["events"] if e["message"] == "status_erro")
+    assert erro["status_erro"].startswith("microfone indisponível: ")

@@ -321,7 +321,7 @@ def test_signed_page_valid(api, http):
     cfg = json.loads(m.group(1))
     assert cfg == {"ramal": "4000", "bina": "+554832830151", "ligar_para": "+554832830151",
                    "fechar_fim": True, "tipo": "floating", "answer_after": 1.5,
-                   "hangup_after": 0.0}
+                   "hangup_after": 0.0, "mic_mode": "connect"}
     for asset, ctype in (("webphone.js", "application/javascript"), ("webphone.css", "text/css")):
         a = http.get(api.server.base_url + "/w3/assets/" + asset)
         assert a.status_code == 200 and a.headers["Content-Type"].startswith(ctype)

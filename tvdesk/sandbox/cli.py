@@ -68,6 +68,9 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
                         help="extra generated demo extensions (ramal 5000+n)")
     parser.add_argument("--ring-timeout", type=_non_negative, metavar="S",
                         help="seconds an incoming call rings before it is missed; 0 = never")
+    parser.add_argument("--microphone-mode", choices=SandboxConfig.MIC_MODES,
+                        help="when the webphone page holds the microphone: from the moment it "
+                             "connects (connect, the default) or only during calls (call)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request to stderr")
     return parser
 
@@ -80,6 +83,8 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         value = getattr(args, name, None)
         if value is not None and value != "":
             changes[name] = value
+    if getattr(args, "microphone_mode", None):
+        changes["mic_mode"] = args.microphone_mode
     return dataclasses.replace(cfg, **changes) if changes else cfg
 
 

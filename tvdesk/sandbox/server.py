@@ -69,8 +69,18 @@ class SandboxConfig:
     saldo: float = 42.5
     extra_extensions: int = 0
     ring_timeout: float = 20.0  # seconds an incoming call rings before it is missed; 0 = never
+    # When the page holds the microphone: "connect" = from the moment it connects until it
+    # is closed (one getUserMedia at load; a refusal is fatal); "call" = only during a
+    # call (getUserMedia when a call is dialled or answered, tracks stopped when it ends).
+    mic_mode: str = "connect"
 
     ENV_PREFIX = "TVDESK_SANDBOX_"
+    MIC_MODES = ("connect", "call")
+
+    def __post_init__(self) -> None:
+        if self.mic_mode not in self.MIC_MODES:
+            raise ValueError(f"mic_mode must be one of {', '.join(self.MIC_MODES)}: "
+                             f"{self.mic_mode!r}")
 
     @classmethod
     def from_env(
@@ -108,6 +118,11 @@ class SandboxConfig:
         number("saldo", float, 0.0)
         number("extra_extensions", int, 0)
         number("ring_timeout", float, 0.0)
+        mic_mode = env.get(cls.ENV_PREFIX + "MIC_MODE", "").strip().lower()
+        if mic_mode in cls.MIC_MODES:
+            changes["mic_mode"] = mic_mode
+        elif mic_mode:
+            log.warning("ignoring bad %sMIC_MODE", cls.ENV_PREFIX)
         return dataclasses.replace(cfg, **changes) if changes else cfg
 
 
@@ -763,6 +778,7 @@ class _Handler(BaseHTTPRequestHandler):
             "tipo": params.get("tipo") or "floating",
             "answer_after": cfg.answer_after,
             "hangup_after": cfg.hangup_after,
+            "mic_mode": cfg.mic_mode,
         }
         template = (STATIC_DIR / "webphone.html").read_text(encoding="utf-8")
         html = template.replace("{{CONFIG_JSON}}", _json_for_html(page_cfg))

@@ -11,11 +11,18 @@
  *   pausarNaFila / despausarNaFila / entrarNaFila / sairDaFila (filaId);
  * - incoming calls arrive through an EventSource on /w3/events (same signed query).
  *
+ * The microphone (the sandbox's mic_mode, rendered into the page's config):
+ * - "connect" (default): one getUserMedia when the page loads, held until it closes;
+ *   a refusal is fatal (the phone never connects);
+ * - "call": none while idle; getUserMedia when a call is dialled or answered, its
+ *   tracks stopped when the call ends; a refusal fails that command only.
+ *
  * A command that cannot be done answers {message: 'status_erro'} and the phone stays
- * usable; only a missing microphone is fatal. The state is mirrored on <body>:
- * data-state, data-mic, data-tipo, data-direction, data-dtmf, data-muted,
- * data-recording, data-consulting, data-transferred-to, data-end-reason, data-events,
- * data-fila.
+ * usable; only a missing microphone (in "connect" mode) is fatal. The state is mirrored
+ * on <body>: data-state, data-mic (pending, granted, denied; idle in "call" mode when
+ * no call holds it), data-mic-mode, data-mic-requests (getUserMedia calls so far),
+ * data-tipo, data-direction, data-dtmf, data-muted, data-recording, data-consulting,
+ * data-transferred-to, data-end-reason, data-events, data-fila.
  */
 (function () {
   "use strict";
@@ -30,6 +37,7 @@
   var floating = tipo === "floating";
   var answerAfter = Math.max(0, Number(cfg.answer_after) || 0) * 1000;
   var hangupAfter = Math.max(0, Number(cfg.hangup_after) || 0) * 1000;
+  var micPerCall = cfg.mic_mode === "call";
   var BACK_TO_IDLE_MS = 300;
   var STATS_AFTER_MS = 400;
   var EVENTS_WAIT_MS = 3000;
@@ -85,6 +93,8 @@
   var firstConnection = true;
   var source = null;         // EventSource
   var stream = null;
+  var micPending = null;     // "call" mode: the command waiting for getUserMedia
+  var micRequests = 0;
   var call = null;           // {dir: 'saida'|'entrada', numero, phase, id, recebidaId, consulting}
   var callTimers = [];
   var idleTimer = null;
@@ -182,6 +192,55 @@
 
   function newId() {
     return Math.floor(100000 + Math.random() * 899999999);
+  }
+
+  // ------------------------------------------------------------------ microphone
+
+  function micError(err) {
+    var why = err && (err.message || err.name) ? (err.message || err.name) : String(err);
+    return "microfone indisponível: " + why;
+  }
+
+  function requestMicrophone() {
+    micRequests++;
+    ds.micRequests = String(micRequests);
+    return navigator.mediaDevices.getUserMedia({ audio: true });
+  }
+
+  // "call" mode: run `then` once the microphone is held (at once when it already is);
+  // a refusal fails this command only.
+  function withMicrophone(what, then) {
+    if (stream) { then(); return true; }
+    if (micPending) return fail("já existe uma chamada em andamento");
+    var token = micPending = { what: what };
+    ds.mic = "pending";
+    requestMicrophone().then(function (s) {
+      if (micPending !== token) {  // disconnected or closed meanwhile
+        s.getTracks().forEach(function (t) { t.stop(); });
+        return;
+      }
+      micPending = null;
+      stream = s;
+      ds.mic = "granted";
+      then();
+      if (!call) releaseMicrophone();  // the command could not start a call after all
+    }, function (err) {
+      if (micPending !== token) return;
+      micPending = null;
+      ds.mic = "denied";
+      fail(micError(err));
+    });
+    return true;
+  }
+
+  function releaseMicrophone() {
+    if (!micPerCall) return;
+    micPending = null;
+    if (stream) {
+      stream.getTracks().forEach(function (t) { t.stop(); });
+      stream = null;
+    }
+    if (ds.mic !== "denied") ds.mic = "idle";
   }
 
   // ------------------------------------------------------------------ connection
@@ -282,6 +341,7 @@
       return;
     }
     if (call) endCall("desconectado");
+    releaseMicrophone();
     clearTimeout(idleTimer);
     generation++;
     registered = false;
@@ -330,6 +390,7 @@
     call = null;
     clearCallTimers();
     stopClock();
+    releaseMicrophone();
     ds.endReason = reason;
     ds.muted = "false";
     ds.recording = "false";
@@ -354,9 +415,12 @@
 
   function dial(numero) {
     if (!registered) return fail("webphone desconectado");
-    if (call) return fail("já existe uma chamada em andamento");
+    if (call || micPending) return fail("já existe uma chamada em andamento");
     numero = normalise(numero);
     if (!validNumber(numero)) return fail("número inválido", "Número inválido: " + numero);
+    if (micPerCall && !stream) {
+      return withMicrophone("dial", function () { dial(numero); });
+    }
     startCall({ dir: "saida", numero: numero, phase: "chamando" });
     setState("chamando");
     callLater(answered, answerAfter);
@@ -367,11 +431,21 @@
     if (!call || call.dir !== "entrada" || call.phase !== "chamando") {
       return fail("nenhuma chamada para atender");
     }
+    if (micPerCall && !stream) {
+      var ringing = call;
+      return withMicrophone("answer", function () {
+        if (call === ringing && call.phase === "chamando") answered();
+      });
+    }
     answered();
     return true;
   }
 
   function hangup() {
+    if (!call && micPending && micPending.what === "dial") {
+      releaseMicrophone();  // a dial still waiting for the microphone: dropped
+      return true;
+    }
     if (!call) return fail("nenhuma chamada ativa");
     if (call.phase === "chamando") {
       endCall(call.dir === "entrada" ? "recusada" : "cancelada");
@@ -520,18 +594,25 @@
     fatal = true;
     closeEvents();
     document.body.dataset.mic = "denied";
-    var why = err && (err.message || err.name) ? (err.message || err.name) : String(err);
-    var text = "microfone indisponível: " + why;
+    var text = micError(err);
     showError(text);
     setState("erro", false);
     post({ message: "status_erro", status_erro: text });
   }
 
+  ds.micMode = micPerCall ? "call" : "connect";
+  ds.micRequests = "0";
   if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
     micFailed(new Error("getUserMedia não suportado"));
     return;
   }
-  navigator.mediaDevices.getUserMedia({ audio: true }).then(function (s) {
+  if (micPerCall) {  // no microphone until a call needs it
+    micReady = true;
+    ds.mic = "idle";
+    connect();
+    return;
+  }
+  requestMicrophone().then(function (s) {
     stream = s;
     micReady = true;
     document.body.dataset.mic = "granted";
