@@ -20,6 +20,9 @@ pytestmark = pytest.mark.webengine
 
 
 def make_app(qapp, qtbot, tmp_path, sandbox, **settings_values):
+    # These tests read the sandbox page's own state (runJavaScript), so its pages run in
+    # this process; tests/ui/test_phone_process.py covers the phone process.
+    settings_values.setdefault("phone_process", False)
     return compose_for_account(qapp, qtbot, tmp_path / "home", sandbox, **settings_values)
 
 

@@ -129,8 +129,12 @@ class PhoneProcess:
         from PySide6.QtWebEngineCore import QWebEnginePage
 
         self._spare = QWebEnginePage(self.profile(), self.qapp)
-        self._spare.loadFinished.connect(lambda _ok: self.send({"ev": wire.READY}))
+        self._spare.loadFinished.connect(self._on_warm)
         self._spare.setHtml("<!doctype html><title>tvdesk</title>")
+
+    def _on_warm(self, _ok: bool) -> None:
+        log.info("web engine warmed up")
+        self.send({"ev": wire.READY})
 
     def open_window(self, ident: int, message: dict[str, Any]) -> None:
         from PySide6.QtGui import QIcon

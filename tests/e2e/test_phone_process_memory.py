@@ -1,0 +1,83 @@
+"""The real app gives Qt WebEngine's memory back: the engine runs only in the phone process,
+which exits a while after the last call, leaving the tray process as small as at start."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from support.app_process import tvdesk_cli
+
+from tvdesk.core.settings import Settings, SettingsStore
+
+pytestmark = [pytest.mark.e2e, pytest.mark.webengine,
+              pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")]
+
+WEB_ENGINE_LIBRARY = "libQt6WebEngineCore"
+
+
+def descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], list(children.get(pid, []))
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children.get(current, []))
+    return found
+
+
+def maps_web_engine(pid: int) -> bool:
+    return WEB_ENGINE_LIBRARY in Path(f"/proc/{pid}/maps").read_text(errors="replace")
+
+
+def wait_until(condition, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"not within {timeout}s: {what}")
+
+
+def test_after_calls_the_phone_process_goes_and_the_tray_never_loaded_the_engine(
+        sandbox, app_env, start_app, tmp_path):
+    home = tmp_path / "home"
+    (home / "config").mkdir(parents=True)
+    SettingsStore(home / "config" / "settings.json").save(
+        Settings(api_base=sandbox.base_url, phone_process_linger=2))
+    env = dict(app_env, TVDESK_TOKEN=sandbox.token)
+    app = start_app(env, "--api-base", sandbox.base_url, "--minimized", home=home)
+    app.wait_for_log("tvdesk ready")
+    tray = app.process.pid
+    assert descendants(tray) == [] and not maps_web_engine(tray)
+
+    for round_number in range(1, 3):   # twice: the second call starts a fresh phone process
+        result = tvdesk_cli(home, env, "dial", "4001", "--ramal", "4000", "--yes")
+        assert result.returncode == 0, result.stderr
+        app.wait_for_log(f"microphone granted to {sandbox.base_url}/")
+        helpers = descendants(tray)
+        assert helpers, "the phone process and Chromium's helpers run during the call"
+        assert not maps_web_engine(tray)
+        wait_until(lambda: app.output().count("phone window for 4000 closed") == round_number,
+                   30, "the window closes at the end of the call")
+        wait_until(lambda: app.output().count("phone process exited") == round_number, 20,
+                   "the phone process exits after the linger")
+        wait_until(lambda: descendants(tray) == [], 10, "every helper process is gone")
+        assert not maps_web_engine(tray)
+
+    assert app.output().count("starting the phone process") == 2
+    assert app.alive()
+    assert json.loads((home / "config" / "settings.json").read_text())["phone_window_geometry"]
+    assert tvdesk_cli(home, env, "quit").returncode == 0
+    app.process.wait(20)
+    assert app.process.returncode == 0
+    assert "Traceback" not in app.output()
