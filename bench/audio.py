@@ -45,13 +45,15 @@ DESCRIPTIONS = {
 }
 
 # -n: no default.pa (no hardware probing, no X11/D-Bus modules); only what the bench needs.
-PULSE_SCRIPT = """\
-load-module module-native-protocol-unix socket={socket} auth-anonymous=1
-load-module module-null-sink sink_name=tvdesk_bench_null sink_properties=device.description=tvdesk-bench-null-sink
-load-module module-remap-source source_name={source} master=tvdesk_bench_null.monitor source_properties=device.description=tvdesk-bench-microphone
-set-default-sink tvdesk_bench_null
-set-default-source {source}
-"""
+PULSE_SCRIPT = "\n".join([
+    "load-module module-native-protocol-unix socket={socket} auth-anonymous=1",
+    "load-module module-null-sink sink_name=tvdesk_bench_null"
+    " sink_properties=device.description=tvdesk-bench-null-sink",
+    "load-module module-remap-source source_name={source} master=tvdesk_bench_null.monitor"
+    " source_properties=device.description=tvdesk-bench-microphone",
+    "set-default-sink tvdesk_bench_null",
+    "set-default-source {source}",
+    ""])
 
 
 def resolve(choice: str) -> str:
@@ -134,16 +136,25 @@ class Microphone:
     def _ready(self) -> bool:
         return SOURCE_NAME in self.server_sources()
 
-    def server_sources(self) -> str:
-        """`pactl list short sources` of the bench's server ('' when none or no pactl)."""
+    def _pactl_list(self, what: str) -> str:
         if not self.socket or not shutil.which("pactl"):
             return ""
         try:
             return subprocess.run(["pactl", "--server", f"unix:{self.socket}", "list", "short",
-                                   "sources"], capture_output=True, text=True,
+                                   what], capture_output=True, text=True,
                                   timeout=5).stdout.strip()
         except (OSError, subprocess.TimeoutExpired):
             return ""
+
+    def server_sources(self) -> str:
+        """`pactl list short sources` of the bench's server ('' when none or no pactl)."""
+        return self._pactl_list("sources")
+
+    def capture_streams(self) -> int | None:
+        """Capture streams open on the bench's server now (None: no server or no pactl)."""
+        if not self.server_pids() or not shutil.which("pactl"):
+            return None
+        return len([line for line in self._pactl_list("source-outputs").splitlines() if line])
 
     # ------------------------------------------------------------------ use
 

@@ -416,6 +416,8 @@ class BenchContext:
     xsession: XSession | None
     src: Path | None          # tvdesk source folder to run (None: the installed one)
     quick: bool
+    microphone: object | None = None   # audio.Microphone: the source every app captures from
+    mic_modes: tuple[str, ...] = ("connect", "call")   # the sandbox page's, for idle_cpu
 
 
 def app_env(ctx: BenchContext, token: str | None = None, display: bool = True) -> dict[str, str]:
@@ -431,6 +433,8 @@ def app_env(ctx: BenchContext, token: str | None = None, display: bool = True) -
         env.pop("DISPLAY", None)
     if token:
         env["TVDESK_TOKEN"] = token
+    if ctx.microphone is not None:
+        ctx.microphone.environ(env)
     if ctx.src is not None:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ctx.src), env.get("PYTHONPATH")]))
     return env

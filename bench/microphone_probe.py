@@ -62,7 +62,7 @@ PAGE = b"""<!doctype html><html><head><meta charset="utf-8"></head><body><script
 
 
 class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(PAGE)))
@@ -93,7 +93,7 @@ def probe(timeout: float) -> dict:
     console: list[str] = []
 
     class Page(QWebEnginePage):
-        def javaScriptConsoleMessage(self, level, message, line, source):  # noqa: N802
+        def javaScriptConsoleMessage(self, level, message, line, source):
             if message.startswith("PROBE "):
                 result.clear()
                 result.update(json.loads(message[len("PROBE "):]))
