@@ -128,6 +128,9 @@ class PhoneProcess:
         """Start Chromium now (a blank page), so the first call finds it running."""
         from PySide6.QtWebEngineCore import QWebEnginePage
 
+        # Imported now, not when the first call arrives.
+        import tvdesk.phone.background_host
+        import tvdesk.phone.window_host  # noqa: F401
         self._spare = QWebEnginePage(self.profile(), self.qapp)
         self._spare.loadFinished.connect(self._on_warm)
         self._spare.setHtml("<!doctype html><title>tvdesk</title>")
