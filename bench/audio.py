@@ -151,10 +151,12 @@ class Microphone:
         return self._pactl_list("sources")
 
     def capture_streams(self) -> int | None:
-        """Capture streams open on the bench's server now (None: no server or no pactl)."""
+        """Capture streams clients opened on the bench's server now (None: no server or no
+        pactl). module-remap-source's own stream on the monitor (no client) is not one."""
         if not self.server_pids() or not shutil.which("pactl"):
             return None
-        return len([line for line in self._pactl_list("source-outputs").splitlines() if line])
+        rows = [line.split("\t") for line in self._pactl_list("source-outputs").splitlines()]
+        return len([row for row in rows if len(row) > 2 and row[2] != "-"])
 
     # ------------------------------------------------------------------ use
 
