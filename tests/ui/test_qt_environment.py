@@ -73,3 +73,23 @@ def test_a_throttling_feature_the_person_names_is_left_as_they_set_it():
     # The switches still keep background pages awake (measured: no throttling at all).
     for flag in NO_THROTTLING_FLAGS:
         assert flag in flags
+
+
+def test_a_sound_server_counts_as_a_microphone_without_a_sound_card(tmp_path):
+    import glob
+
+    import pytest
+
+    if glob.glob("/dev/snd/pcmC*D*c"):
+        pytest.skip("this machine has a sound card: the fake microphone is never chosen")
+    env = {"XDG_RUNTIME_DIR": str(tmp_path)}
+    prepare_qt_environment(env)                              # no server: simulated microphone
+    assert FAKE_MEDIA_FLAG in env["QTWEBENGINE_CHROMIUM_FLAGS"]
+    (tmp_path / "pulse").mkdir()
+    (tmp_path / "pulse" / "native").touch()                  # PulseAudio (or PipeWire's) socket
+    env = {"XDG_RUNTIME_DIR": str(tmp_path)}
+    prepare_qt_environment(env)
+    assert FAKE_MEDIA_FLAG not in env["QTWEBENGINE_CHROMIUM_FLAGS"]
+    env = {"PULSE_SERVER": "unix:/run/somewhere/native"}
+    prepare_qt_environment(env)
+    assert FAKE_MEDIA_FLAG not in env["QTWEBENGINE_CHROMIUM_FLAGS"]

@@ -52,6 +52,10 @@ def phone_process_environment() -> QProcessEnvironment:
     env = QProcessEnvironment.systemEnvironment()
     env.remove("TVDESK_TOKEN")   # the phone process never talks to the API
     env.insert("TVDESK_LANGUAGE", current_language())
+    if logging.getLogger("tvdesk").isEnabledFor(logging.DEBUG):
+        env.insert("TVDESK_PHONE_DEBUG", "1")   # --debug: the phone process's details too
+    else:
+        env.remove("TVDESK_PHONE_DEBUG")
     if not getattr(sys, "frozen", False):
         # Run the same tvdesk as this process, wherever it was imported from.
         source = os.path.dirname(os.path.dirname(os.path.abspath(tvdesk.__file__)))

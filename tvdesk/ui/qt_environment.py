@@ -30,10 +30,16 @@ NO_THROTTLING_FLAGS = (
 NO_THROTTLING_FEATURES = ("IntensiveWakeUpThrottling",)
 
 
-def has_audio_capture_device() -> bool:
+def has_audio_capture_device(environ: dict[str, str] | None = None) -> bool:
+    """A sound card, or a sound server Chromium captures from (PulseAudio, or PipeWire's
+    PulseAudio socket): Chromium itself never looks at /dev/snd."""
     if not sys.platform.startswith("linux"):
         return True  # other systems report devices through their own APIs; trust them
-    return bool(glob.glob("/dev/snd/pcmC*D*c"))
+    env = os.environ if environ is None else environ
+    runtime = env.get("PULSE_RUNTIME_PATH") or (
+        os.path.join(env["XDG_RUNTIME_DIR"], "pulse") if env.get("XDG_RUNTIME_DIR") else "")
+    return bool(glob.glob("/dev/snd/pcmC*D*c")) or bool(env.get("PULSE_SERVER")) \
+        or bool(runtime and os.path.exists(os.path.join(runtime, "native")))
 
 
 def prepare_qt_environment(environ: dict[str, str] | None = None,
@@ -52,7 +58,7 @@ def prepare_qt_environment(environ: dict[str, str] | None = None,
         env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
         notes.append("running as root: Chromium's sandbox is disabled (QTWEBENGINE_DISABLE_SANDBOX=1)")
     forced = env.get("TVDESK_FAKE_MICROPHONE", "").strip()
-    use_fake = forced == "1" or (forced != "0" and not has_audio_capture_device())
+    use_fake = forced == "1" or (forced != "0" and not has_audio_capture_device(env))
     flags = env.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
     if use_fake and FAKE_MEDIA_FLAG not in flags:
         env["QTWEBENGINE_CHROMIUM_FLAGS"] = (flags + " " + FAKE_MEDIA_FLAG).strip()
