@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from tvdesk.ops import BackgroundRunner
     from tvdesk.phone.dialer import Dialer
     from tvdesk.ui.hotkey import GlobalHotkey
-    from tvdesk.ui.main_window import MainWindow
+    from tvdesk.ui.main_window import LazyMainWindow, MainWindow
     from tvdesk.ui.messages import MessageBus
     from tvdesk.ui.tray import TrayController
 
@@ -207,7 +207,7 @@ def run_desktop(args: argparse.Namespace, paths: AppPaths) -> int:
 
     def excepthook(kind: type[BaseException], value: BaseException, traceback: Any) -> None:
         log.error("unexpected error", exc_info=(kind, value, traceback))
-        report_unexpected_error(desktop.main_window, str(paths.log_file))
+        report_unexpected_error(desktop.windows.visible_window(), str(paths.log_file))
 
     sys.excepthook = excepthook
     _quit_on_signals(qapp, desktop.shutdown.quit, QSocketNotifier)
@@ -259,7 +259,7 @@ class Desktop:
     messages: MessageBus
     runner: BackgroundRunner
     dialer: Dialer
-    main_window: MainWindow
+    windows: LazyMainWindow   # the main window, built when first needed
     tray: TrayController | None
     notifier: Notifier
     quick_dial: QuickDial
@@ -272,10 +272,13 @@ class Desktop:
     requests: InstanceRequests
     shutdown: Shutdown
 
+    @property
+    def main_window(self) -> MainWindow:
+        """The main window, built now if it was not yet."""
+        return self.windows.get()
+
     def show_main_window(self) -> None:
-        self.main_window.show()
-        self.main_window.raise_()
-        self.main_window.activateWindow()
+        _show(self.main_window)
 
     def open_link(self, url: str) -> None:
         """A link from the platform (macOS FileOpen): the same path as a handed-over link."""
@@ -313,7 +316,7 @@ def build_desktop(qapp: QApplication, paths: AppPaths, account: Account, token_s
     from tvdesk.phone.dialer import Dialer
     from tvdesk.ui.hotkey import GlobalHotkey
     from tvdesk.ui.icons import app_icon
-    from tvdesk.ui.main_window import MainWindow
+    from tvdesk.ui.main_window import LazyMainWindow
     from tvdesk.ui.messages import MessageBus
     from tvdesk.ui.tray import TrayController
 
@@ -322,30 +325,30 @@ def build_desktop(qapp: QApplication, paths: AppPaths, account: Account, token_s
     state = AppState(paths, account, messages, qapp)
     runner = BackgroundRunner(qapp)
     runner.default_failure = lambda error: messages.error(error.user_message())
-    # 2. widgets
+    # 2. widgets: the tray now; the main window when first shown (or a dialog needs it)
     tray_wanted = TrayController.available() if use_tray is None else use_tray
-    main_window = MainWindow()
-    main_window.restore_geometry_from(state.settings.main_window_geometry)
-    messages.question_parent = lambda: main_window if main_window.isVisible() else None
+    windows = LazyMainWindow(lambda: state.settings.main_window_geometry, qapp)
+    messages.question_parent = windows.visible_window
     tray = TrayController(qapp) if tray_wanted else None
     # Without a tray the main window is home: closing it quits (see _on_main_window_close).
     qapp.setQuitOnLastWindowClosed(False)
     # 3. controllers
     dialer = Dialer(paths, state, runner, messages, app_icon, qapp)
-    dialer.embedded_panel = main_window.embedded_panel
-    notifier = Notifier(main_window, tray, qapp)
+    dialer.embedded_panel_needed = windows.get   # building it sets dialer.embedded_panel
+    notifier = Notifier(windows, tray, qapp)
     quick_dial = QuickDial(state, dialer, messages, qapp.clipboard(), qapp)
     hidden = HiddenCalls(state, quick_dial, messages, qapp)
-    accounts = AccountFlow(state, token_store, runner, messages, main_window, qapp)
+    accounts = AccountFlow(state, token_store, runner, messages, windows.get, qapp)
     hotkey = GlobalHotkey(qapp)
-    settings_flow = SettingsFlow(state, accounts, hotkey, messages, main_window, qapp)
-    help_flow = HelpFlow(state, dialer, token_store, tray, messages, main_window, qapp)
-    presenter = Presenter(state, quick_dial, hidden, main_window, tray, qapp)
+    settings_flow = SettingsFlow(state, accounts, hotkey, messages, windows.get, qapp)
+    help_flow = HelpFlow(state, dialer, token_store, tray, messages, windows.visible_window,
+                         qapp)
+    presenter = Presenter(state, quick_dial, hidden, windows, tray, qapp)
     shutdown = Shutdown(state, dialer, hotkey, notifier, tray, runner,
                         exit_app or qapp.exit, qapp)
-    requests = InstanceRequests(dialer, quick_dial, lambda: _show(main_window), shutdown.quit,
+    requests = InstanceRequests(dialer, quick_dial, lambda: _show(windows.get()), shutdown.quit,
                                 qapp)
-    desktop = Desktop(state, messages, runner, dialer, main_window, tray, notifier, quick_dial,
+    desktop = Desktop(state, messages, runner, dialer, windows, tray, notifier, quick_dial,
                       hidden, accounts, settings_flow, help_flow, presenter, hotkey, requests,
                       shutdown)
     # 4. wiring
@@ -365,8 +368,9 @@ def _show(window: QWidget) -> None:
 
 
 def _wire(desktop: Desktop, qapp: QApplication) -> None:
-    state, dialer, window = desktop.state, desktop.dialer, desktop.main_window
+    state, dialer = desktop.state, desktop.dialer
     messages, quick_dial, presenter = desktop.messages, desktop.quick_dial, desktop.presenter
+    desktop.windows.built.connect(lambda window: _wire_main_window(desktop, window))
     messages.told.connect(desktop.notifier.show)
     messages.cleared.connect(desktop.notifier.clear)
     # state -> everyone who shows it or runs on it
@@ -377,28 +381,16 @@ def _wire(desktop: Desktop, qapp: QApplication) -> None:
     state.history_changed.connect(presenter.refresh)
     state.account_changed.connect(lambda: _on_account_changed(desktop))
     # calls
-    dialer.busy_changed.connect(window.set_busy)
+    dialer.busy_changed.connect(
+        lambda busy: desktop.windows.window.set_busy(busy) if desktop.windows.window else None)
     dialer.call_started.connect(quick_dial.record_started)
     dialer.background_phone_added.connect(desktop.hidden.watch)
     dialer.background_phone_removed.connect(desktop.hidden.forget)
     dialer.call_bar_requested.connect(desktop.hidden.show_call_bar)
     dialer.embedded_opened.connect(lambda _ramal: desktop.show_main_window())
-    window.embedded_panel.returned_to_idle.connect(
-        lambda ramal: messages.clear(call_topic(ramal)))
     desktop.hidden.status_changed.connect(lambda _status: presenter.update_tray_status())
     qapp.clipboard().dataChanged.connect(quick_dial.clipboard_changed)
     desktop.hotkey.triggered.connect(lambda: quick_dial.dial_clipboard(DialSource.HOTKEY))
-    # the main window
-    window.call_requested.connect(lambda ramal, number: dialer.dial(
-        DialRequest(ramal=ramal, number=number or None)))
-    window.quick_dial_requested.connect(quick_dial.dial)
-    window.redial_requested.connect(quick_dial.redial_last)
-    window.clear_history_requested.connect(quick_dial.clear_history)
-    window.open_settings.connect(desktop.settings_flow.open_settings)
-    window.enter_token.connect(desktop.accounts.open_token_dialog)
-    window.import_extensions.connect(lambda: desktop.accounts.import_extensions())
-    window.show_about.connect(desktop.help.open_about)
-    window.close_requested.connect(lambda: _on_main_window_close(desktop))
     # the tray
     tray = desktop.tray
     if tray is not None:
@@ -418,6 +410,27 @@ def _wire(desktop: Desktop, qapp: QApplication) -> None:
         quick_dial.clipboard_target_changed.connect(tray.set_clipboard_target)
 
 
+def _wire_main_window(desktop: Desktop, window: MainWindow) -> None:
+    """The main window, once built: its signals, then what it shows."""
+    dialer, quick_dial = desktop.dialer, desktop.quick_dial
+    dialer.embedded_panel = window.embedded_panel
+    window.embedded_panel.returned_to_idle.connect(
+        lambda ramal: desktop.messages.clear(call_topic(ramal)))
+    window.call_requested.connect(lambda ramal, number: dialer.dial(
+        DialRequest(ramal=ramal, number=number or None)))
+    window.quick_dial_requested.connect(quick_dial.dial)
+    window.redial_requested.connect(quick_dial.redial_last)
+    window.clear_history_requested.connect(quick_dial.clear_history)
+    window.open_settings.connect(desktop.settings_flow.open_settings)
+    window.enter_token.connect(desktop.accounts.open_token_dialog)
+    window.import_extensions.connect(lambda: desktop.accounts.import_extensions())
+    window.show_about.connect(desktop.help.open_about)
+    window.close_requested.connect(lambda: _on_main_window_close(desktop))
+    window.set_busy(dialer.busy)
+    desktop.presenter.refresh()
+    desktop.notifier.fill(window)   # the last status line, said while it was not built
+
+
 def _after_start(desktop: Desktop) -> None:
     if desktop.shutdown.quitting:
         return
@@ -430,7 +443,7 @@ def _after_start(desktop: Desktop) -> None:
                                  "set TVDESK_TOKEN."))
     elif problem == "unavailable":
         # Quietly, in the window: on servers and fresh machines this is the norm.
-        desktop.main_window.show_status(KeyringUnavailableError().user_message(), False)
+        desktop.notifier.show_in_window(KeyringUnavailableError().user_message(), False)
     desktop.accounts.import_if_empty()
     desktop.settings_flow.apply_hotkey()
     desktop.dialer.sync_background_phones()

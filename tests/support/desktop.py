@@ -21,7 +21,8 @@ def compose(qapp, qtbot, paths, account, token_store, use_tray=True) -> Desktop:
                             exit_app=recorder)
     desktop.exit_codes = recorder.codes   # what the app asked the event loop to exit with
     desktop.messages.can_ask = lambda: True   # the test plays the person at the screen
-    qtbot.addWidget(desktop.main_window)
+    # The main window is built when first needed (a test reading desktop.main_window builds it).
+    desktop.windows.built.connect(qtbot.addWidget)
     return desktop
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
@@ -22,7 +23,7 @@ log = logging.getLogger("tvdesk.accounts")
 
 class AccountFlow(QObject):
     def __init__(self, state: AppState, token_store: TokenStore, runner: BackgroundRunner,
-                 messages: MessageBus, dialog_parent: QWidget,
+                 messages: MessageBus, dialog_parent: Callable[[], QWidget | None],
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._state = state
@@ -40,7 +41,7 @@ class AccountFlow(QObject):
         state = self._state
         base = state.settings.api_base if not state.account.demo else \
             SettingsStore(state.paths.settings_file).load().api_base
-        dialog = TokenDialog(self._tokens, self._runner, base, self._dialog_parent)
+        dialog = TokenDialog(self._tokens, self._runner, base, self._dialog_parent())
         dialog.token_saved.connect(self._on_token_saved)
         dialog.show()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Qt, qVersion
 from PySide6.QtWidgets import QWidget
 
@@ -19,7 +21,8 @@ DEMO_CALLER = "+554832830151"
 
 class HelpFlow(QObject):
     def __init__(self, state: AppState, dialer: Dialer, token_store: TokenStore,
-                 tray: TrayController | None, messages: MessageBus, main_window: QWidget,
+                 tray: TrayController | None, messages: MessageBus,
+                 dialog_parent: Callable[[], QWidget | None],
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._state = state
@@ -27,7 +30,7 @@ class HelpFlow(QObject):
         self._tokens = token_store
         self._tray = tray
         self._messages = messages
-        self._main_window = main_window
+        self._dialog_parent = dialog_parent
         self._about_dialog: QWidget | None = None
 
     def diagnostics(self) -> str:
@@ -51,7 +54,7 @@ class HelpFlow(QObject):
         account = self._state.account
         dialog = AboutDialog(self._state.paths, account.api_base, account.demo,
                              self._tokens.backend_name(), self.diagnostics,
-                             self._main_window if self._main_window.isVisible() else None)
+                             self._dialog_parent())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._about_dialog = dialog   # without a parent, Python's reference keeps it alive
         dialog.show()

@@ -9,13 +9,13 @@ from tvdesk.desktop.incoming import HiddenCalls
 from tvdesk.desktop.quick_dial import QuickDial
 from tvdesk.desktop.state import AppState
 from tvdesk.phone.states import ConnectionState
-from tvdesk.ui.main_window import MainWindow
+from tvdesk.ui.main_window import LazyMainWindow
 from tvdesk.ui.tray import TrayController
 
 
 class Presenter(QObject):
     def __init__(self, state: AppState, quick_dial: QuickDial, hidden: HiddenCalls,
-                 main_window: MainWindow, tray: TrayController | None,
+                 main_window: LazyMainWindow, tray: TrayController | None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._state = state
@@ -28,9 +28,10 @@ class Presenter(QObject):
         state = self._state
         has_token = bool(state.account.token)
         recent = state.history.entries()
-        self._main_window.apply(state.settings, state.account.demo, has_token)
-        self._main_window.show_quick_dial(state.settings.favourites, recent,
-                                          state.settings.region)
+        window = self._main_window.window   # not built yet: filled in when it is
+        if window is not None:
+            window.apply(state.settings, state.account.demo, has_token)
+            window.show_quick_dial(state.settings.favourites, recent, state.settings.region)
         if self._tray is not None:
             self._tray.rebuild(state.settings, state.account.demo, has_token, recent=recent,
                                clipboard=self._quick_dial.clipboard_target)

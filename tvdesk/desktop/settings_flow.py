@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
@@ -16,7 +17,7 @@ from tvdesk.ui.messages import MessageBus
 
 class SettingsFlow(QObject):
     def __init__(self, state: AppState, accounts: AccountFlow, hotkey: GlobalHotkey,
-                 messages: MessageBus, dialog_parent: QWidget,
+                 messages: MessageBus, dialog_parent: Callable[[], QWidget | None],
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._state = state
@@ -30,7 +31,7 @@ class SettingsFlow(QObject):
         from tvdesk.ui.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self._state.settings, self._state.account.demo,
-                                self._dialog_parent)
+                                self._dialog_parent())
         dialog.load_autostart(autostart_for_platform(sys.platform))
         dialog.settings_accepted.connect(self.apply)
         dialog.change_token.connect(self._accounts.open_token_dialog)

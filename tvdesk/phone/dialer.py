@@ -147,6 +147,8 @@ class Dialer(QObject):
         self.windows: dict[str, PhoneWindow | RemoteWindow] = {}
         self.background: dict[str, BackgroundPhone] = {}
         self.embedded_panel: EmbeddedPanel | None = None   # set by the composition root
+        # Builds the main window, whose panel then becomes `embedded_panel`.
+        self.embedded_panel_needed: Callable[[], object] | None = None
         self._spare_page: Any = None                       # keeps the warmed-up engine running
         self.open_external: Callable[[QUrl], object] = QDesktopServices.openUrl
         self._pending = 0
@@ -240,6 +242,9 @@ class Dialer(QObject):
 
     def _on_url(self, pending: _Pending, url: str) -> None:
         self._set_pending(-1)
+        if pending.tipo is WebphoneType.EMBEDDED and self.embedded_panel is None \
+                and self.embedded_panel_needed is not None:
+            self.embedded_panel_needed()
         if pending.tipo is WebphoneType.EMBEDDED and self.embedded_panel is not None:
             self.embedded_panel.show_webphone(self.web_profile(), url, pending.ramal,
                                               pending.fechar_fim)
@@ -326,6 +331,11 @@ class Dialer(QObject):
         target = normalize(request.number, settings.region) \
             if request.number and request.number.strip() else None
         return ramal, target
+
+    @property
+    def busy(self) -> bool:
+        """A dial is waiting for its webphone URL."""
+        return self._pending > 0
 
     def _set_pending(self, delta: int) -> None:
         self._pending += delta
