@@ -102,12 +102,62 @@ def make_windows_icon() -> None:
         say("note: could not make the .ico; the .exe gets PyInstaller's default icon")
 
 
-def run_pyinstaller() -> None:
+def run_pyinstaller(dist: Path, work: Path) -> None:
     command = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean",
-               "--log-level", "WARN", "--distpath", str(DIST), "--workpath", str(WORK),
+               "--log-level", "WARN", "--distpath", str(dist), "--workpath", str(work),
                str(SPEC)]
     say("running " + " ".join(command))
     subprocess.run(command, cwd=ROOT, check=True)
+
+
+def drop_build_machine_runpaths(app_dir: Path) -> list[Path]:
+    """Remove RUNPATH/RPATH entries that name a folder of the build machine (a pyenv or
+    self-built Python puts its lib/ in every extension module); keep $ORIGIN ones.
+
+    The bundle finds its libraries through PyInstaller's own search path, so such an
+    entry only makes the loader look into a folder that does not exist elsewhere. Edited
+    in place (the dynamic section's entry is deleted; ELF64 little-endian only)."""
+    import struct
+
+    changed = []
+    for path in elf_files(app_dir):
+        data = bytearray(path.read_bytes())
+        if data[4] != 2 or data[5] != 1:  # ELFCLASS64, little-endian
+            continue
+        phoff, = struct.unpack_from("<Q", data, 0x20)
+        phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
+        segments = [struct.unpack_from("<IIQQQQQQ", data, phoff + i * phentsize)
+                    for i in range(phnum)]
+        dynamic = [seg for seg in segments if seg[0] == 2]  # PT_DYNAMIC
+        if not dynamic:
+            continue
+        offset, size = dynamic[0][2], dynamic[0][5]
+        entries = [struct.unpack_from("<qQ", data, offset + i * 16) for i in range(size // 16)]
+        entries = entries[:next((i for i, e in enumerate(entries) if e[0] == 0), len(entries))]
+        strtab = next((e[1] for e in entries if e[0] == 5), None)  # DT_STRTAB
+        if strtab is None:
+            continue
+
+        def file_offset(address: int) -> int:
+            for seg in segments:
+                if seg[0] == 1 and seg[3] <= address < seg[3] + seg[5]:  # PT_LOAD
+                    return address - seg[3] + seg[2]
+            raise ValueError(address)
+
+        def string(index: int) -> str:
+            start = file_offset(strtab) + index
+            return bytes(data[start:data.index(0, start)]).decode("utf-8", "replace")
+
+        kept = [e for e in entries
+                if e[0] not in (15, 29) or "$ORIGIN" in string(e[1])]  # DT_RPATH, DT_RUNPATH
+        if len(kept) == len(entries):
+            continue
+        kept += [(0, 0)] * (size // 16 - len(kept))
+        for i, (tag, value) in enumerate(kept):
+            struct.pack_into("<qQ", data, offset + i * 16, tag, value)
+        path.write_bytes(bytes(data))
+        changed.append(path)
+    return changed
 
 
 # --- self-test ------------------------------------------------------------------------
@@ -121,8 +171,10 @@ def bundle_root(app_dir: Path) -> Path:
 def check_files(app_dir: Path) -> None:
     root = bundle_root(app_dir)
     expected = [
-        root / "resources" / "icons" / "tvdesk.svg",
-        root / "resources" / "icons" / "tvdesk-demo.svg",
+        # the package data (tvdesk.resources), where the app finds them
+        root / "tvdesk" / "resources" / "icons" / "tvdesk.svg",
+        root / "tvdesk" / "resources" / "icons" / "tvdesk-demo.svg",
+        root / "tvdesk" / "resources" / "linux" / "tvdesk.desktop",
         root / "tvdesk" / "sandbox" / "static" / "webphone.html",
     ]
     if (ROOT / "tvdesk" / "locale").is_dir():
@@ -159,11 +211,23 @@ def check_archive(exe: Path) -> None:
     modules = set(archive.open_embedded_archive(pyz_names[0]).toc)
     platform = "linux" if sys.platform.startswith("linux") else sys.platform
     wanted = REQUIRED_MODULES["all"] + REQUIRED_MODULES.get(platform, [])
-    absent = [name for name in wanted if name not in modules]
+    absent = [name for name in wanted + tvdesk_modules() if name not in modules]
     if absent:
         raise SelfTestError("modules missing from the bundle: " + ", ".join(absent))
-    say(f"{len(modules)} Python modules bundled, including the ones loaded by name: "
+    say(f"{len(modules)} Python modules bundled, including all of tvdesk's "
+        f"({len(tvdesk_modules())}, the phone process's too) and the ones loaded by name: "
         + ", ".join(wanted))
+
+
+def tvdesk_modules() -> list[str]:
+    """Every module of the tvdesk package in this checkout (some are imported lazily)."""
+    names = []
+    for path in sorted((ROOT / "tvdesk").rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        if "__pycache__" in parts:
+            continue
+        names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return names
 
 
 def clean_environment(basedir: Path) -> dict[str, str]:
@@ -331,6 +395,286 @@ def self_test(app_dir: Path) -> None:
             stop(app)
 
 
+# --- release files (Linux): the tar.xz archive and the .deb ---------------------------
+
+DEBIAN_TEMPLATES = ROOT / "packaging" / "debian"
+LINUX_FILES = ROOT / "packaging" / "linux"
+PNG_ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
+# xz for both: preset 6 (dpkg-deb's default) by default; --xz-level for a faster build
+# (the test's: a lower preset compresses less, so its size bounds the release's).
+XZ_LEVEL = 6
+DEB_MAINTAINER = "The tvdesk developers <tvdesk@example.com>"
+
+
+def debian_architecture() -> str:
+    return subprocess.run(["dpkg", "--print-architecture"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def xz_threads() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def make_archive(app_dir: Path, out_dir: Path, level: int = XZ_LEVEL) -> Path:
+    """dist/tvdesk-<version>-linux-<arch>.tar.xz: the bundle as one folder, tvdesk/."""
+    machine = os.uname().machine
+    target = out_dir / f"tvdesk-{version()}-linux-{machine}.tar.xz"
+    target.unlink(missing_ok=True)
+    tar = ["tar", "--create", "--sort=name", "--owner=0", "--group=0", "--numeric-owner",
+           "--mtime=@" + source_date_epoch(), "--directory", str(app_dir.parent),
+           "--transform", f"s,^{re.escape(app_dir.name)},tvdesk,", app_dir.name]
+    xz = ["xz", f"-{level}", f"--threads={xz_threads()}", "--stdout"]
+    say(f"writing {target.name} (xz -{level}, {xz_threads()} threads)")
+    with open(target, "wb") as out:
+        packer = subprocess.Popen(tar, stdout=subprocess.PIPE)
+        compressor = subprocess.run(xz, stdin=packer.stdout, stdout=out, check=False)
+        packer.stdout.close()
+        if packer.wait() != 0 or compressor.returncode != 0:
+            target.unlink(missing_ok=True)
+            raise subprocess.CalledProcessError(packer.returncode or compressor.returncode, tar)
+    return target
+
+
+def source_date_epoch() -> str:
+    """The last commit's time (reproducible archives), else now."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return os.environ["SOURCE_DATE_EPOCH"]
+    result = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%ct"],
+                            capture_output=True, text=True, check=False)
+    return result.stdout.strip() or str(int(time.time()))
+
+
+def elf_files(folder: Path) -> list[Path]:
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            with open(path, "rb") as handle:
+                if handle.read(4) == b"\x7fELF":
+                    found.append(path)
+    return found
+
+
+def system_libraries(app_dir: Path) -> tuple[set[str], str]:
+    """The shared libraries the bundle links that it does not carry, and the newest
+    GLIBC_x.y symbol version it uses."""
+    files = elf_files(app_dir)
+    carried = {path.name for path in app_dir.rglob("*.so*")}
+    needed: set[str] = set()
+    glibc = "2.2.5"
+    for path in files:
+        dynamic = subprocess.run(["objdump", "-p", "-T", str(path)], capture_output=True,
+                                 text=True, check=False).stdout
+        needed.update(re.findall(r"^\s*NEEDED\s+(\S+)", dynamic, re.MULTILINE))
+        for found in re.findall(r"\bGLIBC_(\d+(?:\.\d+)+)\b", dynamic):
+            if tuple(map(int, found.split("."))) > tuple(map(int, glibc.split("."))):
+                glibc = found
+    return needed - carried, glibc
+
+
+def debian_depends(app_dir: Path) -> str:
+    """Depends: the Debian packages of the libraries the bundle takes from the system
+    (libc6 at least as new as the newest symbol version used)."""
+    libraries, glibc = system_libraries(app_dir)
+    cache = subprocess.run(["/sbin/ldconfig", "-p"], capture_output=True, text=True,
+                           check=True).stdout
+    arch_tag = {"x86_64": "x86-64", "aarch64": "AArch64"}.get(os.uname().machine, "")
+    packages: set[str] = set()
+    unknown = []
+    for name in sorted(libraries):
+        paths = [m.group(2) for m in re.finditer(rf"^\s*{re.escape(name)} \(([^)]*)\) => (\S+)",
+                                                 cache, re.MULTILINE)
+                 if not arch_tag or arch_tag in m.group(1)]
+        package = None
+        for path in paths:
+            candidates = {path, os.path.realpath(path)}
+            candidates |= {"/usr" + c for c in list(candidates) if not c.startswith("/usr/")}
+            for candidate in sorted(candidates):
+                result = subprocess.run(["dpkg-query", "-S", candidate], capture_output=True,
+                                        text=True, check=False)
+                if result.returncode == 0:
+                    package = result.stdout.split(":")[0].split(",")[0].strip()
+                    break
+            if package:
+                break
+        package = package or policy_package_name(name)
+        if package:
+            packages.add(package)
+        else:
+            unknown.append(name)
+    if unknown:
+        raise SelfTestError("no Debian package provides " + ", ".join(unknown)
+                            + " (needed by the bundle, not in it); install them and rebuild")
+    packages.discard("libc6")
+    return ", ".join([f"libc6 (>= {glibc})", *sorted(packages)])
+
+
+def policy_package_name(soname: str) -> str | None:
+    """The package Debian policy (8.1) names after a library not installed here
+    (libwayland-egl.so.1: libwayland-egl1), when the archive has it (apt-cache)."""
+    match = re.fullmatch(r"(lib[\w+.-]*?)\.so\.(\d+)", soname)
+    if not match:
+        return None
+    stem, number = match.group(1).lower().replace("_", "-"), match.group(2)
+    name = f"{stem}-{number}" if stem[-1].isdigit() else f"{stem}{number}"
+    result = subprocess.run(["apt-cache", "show", "--no-all-versions", name],
+                            capture_output=True, text=True, check=False)
+    return name if result.returncode == 0 and f"Package: {name}" in result.stdout else None
+
+
+def render_png_icons(svg: Path, target_root: Path) -> None:
+    """hicolor PNGs from the SVG, drawn with Qt (the build's own PySide6)."""
+    code = (
+        "import sys\n"
+        "from PySide6.QtGui import QGuiApplication, QImage, QPainter\n"
+        "from PySide6.QtSvg import QSvgRenderer\n"
+        "from PySide6.QtCore import Qt\n"
+        "app = QGuiApplication(['render'])\n"
+        "renderer = QSvgRenderer(sys.argv[1])\n"
+        "for arg in sys.argv[2:]:\n"
+        "    size, path = arg.split('=', 1)\n"
+        "    image = QImage(int(size), int(size), QImage.Format.Format_ARGB32)\n"
+        "    image.fill(Qt.GlobalColor.transparent)\n"
+        "    painter = QPainter(image)\n"
+        "    renderer.render(painter)\n"
+        "    painter.end()\n"
+        "    if not image.save(path, 'PNG'):\n"
+        "        sys.exit(1)\n"
+    )
+    targets = []
+    for size in PNG_ICON_SIZES:
+        path = target_root / f"{size}x{size}" / "apps" / "tvdesk.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        targets.append(f"{size}={path}")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    subprocess.run([sys.executable, "-c", code, str(svg), *targets], env=env, check=True)
+
+
+def desktop_entry_for_package() -> str:
+    """packaging/linux/tvdesk.desktop with Exec at the package's /usr/bin/tvdesk."""
+    text = (LINUX_FILES / "tvdesk.desktop").read_text(encoding="utf-8")
+    text, count = re.subn(r"^Exec=tvdesk ", "Exec=/usr/bin/tvdesk ", text, flags=re.MULTILINE)
+    if count != 1:
+        raise SelfTestError("packaging/linux/tvdesk.desktop: no 'Exec=tvdesk ...' line")
+    return text
+
+
+def changelog_version() -> str:
+    first = (DEBIAN_TEMPLATES / "changelog").read_text(encoding="utf-8").splitlines()[0]
+    return re.match(r"^tvdesk \(([^)]+)\)", first).group(1)
+
+
+def write_gzip(source: bytes, target: Path) -> None:
+    import gzip
+
+    with open(target, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw,
+                                                   compresslevel=9, mtime=0) as out:
+        out.write(source)
+
+
+def make_deb(app_dir: Path, out_dir: Path, work: Path, level: int = XZ_LEVEL) -> Path:
+    """dist/tvdesk_<version>_<arch>.deb: the bundle in /opt/tvdesk, /usr/bin/tvdesk, the
+    desktop entry, icons, AppStream metainfo, docs, lintian overrides."""
+    if changelog_version() != version():
+        raise SelfTestError(f"packaging/debian/changelog is at {changelog_version()}, "
+                            f"tvdesk at {version()}: add a changelog entry")
+    arch = debian_architecture()
+    stage = work / "deb" / f"tvdesk_{version()}_{arch}"
+    if stage.exists():
+        shutil.rmtree(stage)
+    say(f"staging the .deb in {stage}")
+    shutil.copytree(app_dir, stage / "opt" / "tvdesk", symlinks=True)
+    usr = stage / "usr"
+    (usr / "bin").mkdir(parents=True)
+    os.symlink("/opt/tvdesk/tvdesk", usr / "bin" / "tvdesk")
+    share = usr / "share"
+    (share / "applications").mkdir(parents=True)
+    (share / "applications" / "tvdesk.desktop").write_text(desktop_entry_for_package(),
+                                                           encoding="utf-8")
+    (share / "metainfo").mkdir(parents=True)
+    shutil.copyfile(LINUX_FILES / "br.com.tvdesk.metainfo.xml",
+                    share / "metainfo" / "br.com.tvdesk.metainfo.xml")
+    icons = share / "icons" / "hicolor"
+    (icons / "scalable" / "apps").mkdir(parents=True)
+    svg = ROOT / "resources" / "icons" / "tvdesk.svg"
+    shutil.copyfile(svg, icons / "scalable" / "apps" / "tvdesk.svg")
+    render_png_icons(svg, icons)
+    doc = share / "doc" / "tvdesk"
+    doc.mkdir(parents=True)
+    shutil.copyfile(DEBIAN_TEMPLATES / "copyright", doc / "copyright")
+    # a native package (the version has no Debian revision): changelog.gz
+    write_gzip((DEBIAN_TEMPLATES / "changelog").read_bytes(), doc / "changelog.gz")
+    man = share / "man" / "man1"
+    man.mkdir(parents=True)
+    write_gzip((DEBIAN_TEMPLATES / "tvdesk.1").read_bytes(), man / "tvdesk.1.gz")
+    (share / "lintian" / "overrides").mkdir(parents=True)
+    shutil.copyfile(DEBIAN_TEMPLATES / "lintian-overrides",
+                    share / "lintian" / "overrides" / "tvdesk")
+
+    control_dir = stage / "DEBIAN"
+    control_dir.mkdir()
+    for script in ("postinst", "postrm"):
+        shutil.copyfile(DEBIAN_TEMPLATES / script, control_dir / script)
+        (control_dir / script).chmod(0o755)
+    installed_kb = (size_of(stage) + 1023) // 1024
+    control = (DEBIAN_TEMPLATES / "control.in").read_text(encoding="utf-8")
+    for key, value in {"VERSION": version(), "ARCH": arch,
+                       "MAINTAINER": os.environ.get("TVDESK_DEB_MAINTAINER", DEB_MAINTAINER),
+                       "INSTALLED_SIZE": str(installed_kb),
+                       "DEPENDS": debian_depends(app_dir)}.items():
+        control = control.replace(f"@{key}@", value)
+    if "@" in re.sub(r"<[^>]*>", "", control):
+        raise SelfTestError("packaging/debian/control.in: a placeholder is left")
+    (control_dir / "control").write_text(control, encoding="utf-8")
+    write_md5sums(stage)
+    normalize_modes(stage)
+
+    target = out_dir / f"tvdesk_{version()}_{arch}.deb"
+    target.unlink(missing_ok=True)
+    say(f"writing {target.name} (dpkg-deb, xz -{level}, {xz_threads()} threads)")
+    subprocess.run(["dpkg-deb", "--root-owner-group", "-Zxz", f"-z{level}",
+                    f"--threads-max={xz_threads()}", "--build", str(stage), str(target)],
+                   check=True, env=dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch()),
+                   stdout=subprocess.DEVNULL)
+    shutil.rmtree(stage)
+    return target
+
+
+def write_md5sums(stage: Path) -> None:
+    import hashlib
+
+    lines = []
+    for path in sorted(stage.rglob("*")):
+        relative = path.relative_to(stage)
+        if relative.parts[0] == "DEBIAN" or path.is_symlink() or not path.is_file():
+            continue
+        digest = hashlib.md5(path.read_bytes(), usedforsecurity=False).hexdigest()
+        lines.append(f"{digest}  {relative.as_posix()}\n")
+    (stage / "DEBIAN" / "md5sums").write_text("".join(lines), encoding="utf-8")
+
+
+def normalize_modes(stage: Path) -> None:
+    """0755 for folders and executables (ELF executables, scripts), 0644 for the rest;
+    shared libraries are not executable (Debian policy 8.1)."""
+    for path in [stage, *stage.rglob("*")]:
+        if path.is_symlink():
+            continue
+        if path.is_dir():
+            path.chmod(0o755)
+            continue
+        if path.parent.name == "DEBIAN" and path.name in ("postinst", "postrm"):
+            continue
+        mode = 0o644
+        with open(path, "rb") as handle:
+            head = handle.read(20)
+        if head[:4] == b"\x7fELF" and len(head) >= 18 and head[16] == 2:  # ET_EXEC
+            mode = 0o755
+        elif head[:4] == b"\x7fELF" and ".so" not in path.name and path.suffix != ".so":
+            mode = 0o755  # a position-independent executable (ET_DYN, not a library)
+        elif head[:2] == b"#!" and path.stat().st_mode & 0o111:
+            mode = 0o755
+        path.chmod(mode)
+
+
 # --- reporting ------------------------------------------------------------------------
 
 def size_of(folder: Path) -> int:
@@ -338,42 +682,84 @@ def size_of(folder: Path) -> int:
                if path.is_file() and not path.is_symlink())
 
 
+def megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"
+
+
 def report_size(app_dir: Path) -> None:
-    megabytes = size_of(app_dir) / 1_000_000
     du = shutil.which("du")
     shown = ""
     if du:
-        result = subprocess.run([du, "-sh", str(app_dir)], capture_output=True, text=True,
+        result = subprocess.run([du, "-sb", str(app_dir)], capture_output=True, text=True,
                                 check=False)
-        shown = f" (du -sh: {result.stdout.split()[0]})" if result.returncode == 0 else ""
-    say(f"bundle size: {megabytes:.0f} MB in {app_dir}{shown}")
+        shown = f" (du -sb: {result.stdout.split()[0]} bytes)" if result.returncode == 0 else ""
+    say(f"bundle size, unpacked: {megabytes(size_of(app_dir))} in {app_dir}{shown}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python packaging/build.py",
         description="Build tvdesk as a one-folder app in dist/tvdesk/ with PyInstaller "
-                    f"(pinned {PYINSTALLER_PIN}, installed when missing) and self-test it.")
+                    f"(pinned {PYINSTALLER_PIN}, installed when missing) and self-test it; "
+                    "on Linux, optionally the release archive (.tar.xz) and the .deb.")
     parser.add_argument("--self-test", action="store_true",
-                        help="only run the self-test on an existing dist/tvdesk/")
+                        help="only run the self-test on an existing bundle (dist/tvdesk/, "
+                             "or --app-dir)")
     parser.add_argument("--no-self-test", action="store_true",
                         help="build without running the self-test")
+    parser.add_argument("--app-dir", type=Path,
+                        help="the bundle to self-test or package (default: DIST/tvdesk); "
+                             "e.g. opt/tvdesk of an unpacked .deb")
+    parser.add_argument("--no-build", action="store_true",
+                        help="package (--deb, --archive) the existing bundle, do not build")
+    parser.add_argument("--archive", action="store_true",
+                        help="also write DIST/tvdesk-VERSION-linux-ARCH.tar.xz (Linux)")
+    parser.add_argument("--deb", action="store_true",
+                        help="also write DIST/tvdesk_VERSION_ARCH.deb (Linux, dpkg-deb)")
+    parser.add_argument("--xz-level", type=int, choices=range(10), default=XZ_LEVEL,
+                        metavar="0-9", help=f"xz preset for --deb and --archive "
+                                            f"(default {XZ_LEVEL})")
+    parser.add_argument("--dist", type=Path, default=DIST,
+                        help="where the bundle and release files go (default: dist/)")
+    parser.add_argument("--work", type=Path, default=WORK,
+                        help="PyInstaller's and the .deb's temporary files "
+                             "(default: build/pyinstaller/)")
     args = parser.parse_args(argv)
+    dist, work = args.dist.resolve(), args.work.resolve()
+    app_dir = (args.app_dir or dist / "tvdesk").resolve()
+    if (args.deb or args.archive) and not sys.platform.startswith("linux"):
+        parser.error("--deb and --archive are built on Linux only")
     started = time.monotonic()
     try:
-        if not args.self_test:
+        if not (args.self_test or args.no_build):
+            if args.app_dir:
+                parser.error("--app-dir is for --self-test or --no-build; builds go to --dist")
             ensure_pyinstaller()
             make_windows_icon()
-            run_pyinstaller()
-            say(f"built {APP_DIR} in {time.monotonic() - started:.0f} s")
-        if not args.no_self_test:
+            run_pyinstaller(dist, work)
+            if sys.platform.startswith("linux"):
+                cleared = drop_build_machine_runpaths(app_dir)
+                if cleared:
+                    say(f"removed the build machine's RUNPATH from {len(cleared)} binaries")
+            say(f"built {app_dir} in {time.monotonic() - started:.0f} s")
+        if not args.no_self_test and not args.no_build:
             tested = time.monotonic()
-            self_test(APP_DIR)
+            self_test(app_dir)
             say(f"self-test passed in {time.monotonic() - tested:.0f} s")
+        report_size(app_dir)
+        if args.archive:
+            packed = time.monotonic()
+            archive = make_archive(app_dir, dist, args.xz_level)
+            say(f"release archive: {archive} {megabytes(archive.stat().st_size)} "
+                f"(in {time.monotonic() - packed:.0f} s)")
+        if args.deb:
+            packed = time.monotonic()
+            deb = make_deb(app_dir, dist, work, args.xz_level)
+            say(f"Debian package: {deb} {megabytes(deb.stat().st_size)} "
+                f"(in {time.monotonic() - packed:.0f} s)")
     except (SelfTestError, subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
         say(f"FAILED: {error}")
         return 1
-    report_size(APP_DIR)
     say(f"total time: {time.monotonic() - started:.0f} s")
     return 0
 

@@ -49,7 +49,8 @@ def test_the_spec_names_the_hidden_imports(module):
 
 def test_the_spec_collects_the_data_files_and_builds_one_folder():
     strings = _strings(SPEC)
-    for target in ("tvdesk/sandbox/static", "resources/icons", "tvdesk/locale"):
+    for target in ("tvdesk/sandbox/static", "tvdesk/resources/icons", "tvdesk/resources/linux",
+                   "tvdesk/locale"):
         assert target in strings
     text = SPEC.read_text(encoding="utf-8")
     assert "COLLECT(" in text and "exclude_binaries=True" in text  # one folder, not one file
