@@ -13,6 +13,13 @@
   #define AppVersion "0.1.0"
 #endif
 #define AppExe "tvdesk.exe"
+; The console twin of tvdesk.exe (same program, same folder): `tvdesk-cli url ...`,
+; `tvdesk-cli dial ...` print in a terminal, which the windowed tvdesk.exe cannot.
+#define CliExe "tvdesk-cli.exe"
+; (forward slashes: no backslash before a quote in a preprocessor string)
+#if !FileExists(AddBackslash(SourcePath) + "../../dist/tvdesk/" + CliExe)
+  #error dist\tvdesk\tvdesk-cli.exe is missing: build with python packaging\build.py (the spec makes it on Windows)
+#endif
 
 [Setup]
 AppId={{6B0C2E8A-4F1D-4B7E-9C3A-2D5E8F1A7B40}
@@ -41,6 +48,8 @@ ArchitecturesInstallIn64BitMode=x64compatible
 CloseApplications=yes
 RestartApplications=no
 ChangesAssociations=yes
+; The "addtopath" task puts {app} (tvdesk-cli.exe) on the user's PATH.
+ChangesEnvironment=yes
 
 [Languages]
 Name: "en"; MessagesFile: "compiler:Default.isl"
@@ -53,13 +62,17 @@ en.AutostartTask=Open tvdesk at login
 pt_BR.AutostartTask=Abrir o tvdesk ao entrar no Windows
 en.StartTvdesk=Start tvdesk
 pt_BR.StartTvdesk=Iniciar o tvdesk
+en.AddToPathTask=Add tvdesk-cli to the PATH (command line)
+pt_BR.AddToPathTask=Adicionar o tvdesk-cli ao PATH (linha de comando)
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"; Flags: unchecked
 Name: "links"; Description: "{cm:LinksTask}"
 Name: "autostart"; Description: "{cm:AutostartTask}"; Flags: unchecked
+Name: "addtopath"; Description: "{cm:AddToPathTask}"
 
 [Files]
+; The whole one-folder build: tvdesk.exe, tvdesk-cli.exe and _internal\.
 Source: "dist\tvdesk\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
 
 [Icons]
@@ -96,6 +109,9 @@ Root: HKCU; Subkey: "Software\tvdesk"; ValueType: none; Flags: uninsdeletekey; T
 Root: HKCU; Subkey: "Software\Microsoft\Windows\CurrentVersion\Run"; ValueType: none; ValueName: "tvdesk"; Flags: uninsdeletevalue
 Root: HKCU; Subkey: "Software\Microsoft\Windows\CurrentVersion\Run"; ValueType: string; ValueName: "tvdesk"; ValueData: """{app}\tvdesk.exe"" --minimized"; Flags: uninsdeletevalue; Tasks: autostart
 ; END generated
+; tvdesk-cli.exe on the user's PATH (HKCU\Environment, no administrator); the
+; uninstaller takes {app} out of it again ([Code] below).
+Root: HKCU; Subkey: "Environment"; ValueType: expandsz; ValueName: "Path"; ValueData: "{olddata};{app}"; Check: NeedsAddPath(ExpandConstant('{app}')); Tasks: addtopath
 
 [Run]
 Filename: "{app}\{#AppExe}"; Parameters: "--minimized"; Description: "{cm:StartTvdesk}"; Flags: nowait postinstall skipifsilent
@@ -109,3 +125,40 @@ Filename: "{app}\{#AppExe}"; Parameters: "integrate remove"; Flags: runhidden wa
 [UninstallDelete]
 ; PyInstaller's __pycache__ and anything else the app left inside its own folder.
 Type: filesandordirs; Name: "{app}"
+
+[Code]
+// Whether Dir is already an entry of the user's PATH (case-insensitive).
+function PathHasDir(Path, Dir: string): Boolean;
+begin
+  Result := Pos(';' + Uppercase(Dir) + ';', ';' + Uppercase(Path) + ';') > 0;
+end;
+
+function NeedsAddPath(Dir: string): Boolean;
+var
+  Path: string;
+begin
+  if not RegQueryStringValue(HKEY_CURRENT_USER, 'Environment', 'Path', Path) then
+    Result := True
+  else
+    Result := not PathHasDir(Path, Dir);
+end;
+
+// At uninstall, remove {app} from the user's PATH (what the addtopath task added).
+procedure CurUninstallStepChanged(CurUninstallStep: TUninstallStep);
+var
+  Path, Dir: string;
+  P: Integer;
+begin
+  if CurUninstallStep <> usPostUninstall then
+    exit;
+  if not RegQueryStringValue(HKEY_CURRENT_USER, 'Environment', 'Path', Path) then
+    exit;
+  Dir := ExpandConstant('{app}');
+  Path := ';' + Path + ';';
+  P := Pos(';' + Uppercase(Dir) + ';', Uppercase(Path));
+  if P = 0 then
+    exit;
+  Delete(Path, P, Length(Dir) + 1);
+  Path := Copy(Path, 2, Length(Path) - 2);
+  RegWriteExpandStringValue(HKEY_CURRENT_USER, 'Environment', 'Path', Path);
+end;
