@@ -1,7 +1,10 @@
 """Build tvdesk as a one-folder app (dist/tvdesk/) with PyInstaller, then test the result.
 
-    python packaging/build.py              # build + self-test (non-zero exit on failure)
-    python packaging/build.py --self-test  # only test an existing dist/tvdesk/
+    python packaging/build.py                      # build + self-test (non-zero exit on failure)
+    python packaging/build.py --deb --archive      # ... and the .deb and the tar.xz (Linux)
+    python packaging/build.py --self-test          # only test an existing dist/tvdesk/
+    python packaging/build.py --self-test --app-dir DIR   # ... or another copy (an unpacked .deb)
+    python packaging/build.py --no-build --deb     # package the existing dist/tvdesk/
 
 Run it with the Python of the environment tvdesk is installed in (a venv with
 `pip install -e .`): PyInstaller bundles that interpreter and its packages. PyInstaller
@@ -11,6 +14,11 @@ The self-test runs the built program, never the source tree: --version, a sandbo
 `tvdesk url`, and the desktop app headless (offscreen) dialling through Qt WebEngine
 until the webphone page is granted the microphone, which proves that QtWebEngineProcess
 and its resources work from the bundle.
+
+On Linux, --archive writes dist/tvdesk-VERSION-linux-ARCH.tar.xz (the folder as
+`tvdesk/`) and --deb writes dist/tvdesk_VERSION_ARCH.deb (dpkg-deb; the bundle in
+/opt/tvdesk, templates in packaging/debian/). Both print their size, as the build prints
+the bundle's unpacked size. packaging/README.md describes what is in them.
 """
 
 from __future__ import annotations
