@@ -118,53 +118,63 @@ def run_pyinstaller(dist: Path, work: Path) -> None:
     subprocess.run(command, cwd=ROOT, check=True)
 
 
+def _elf_file_offset(segments: list[tuple[int, ...]], address: int) -> int:
+    """The file offset of a virtual address, through the PT_LOAD segments."""
+    for p_type, _flags, p_offset, p_vaddr, _paddr, p_filesz, _memsz, _align in segments:
+        if p_type == 1 and p_vaddr <= address < p_vaddr + p_filesz:
+            return address - p_vaddr + p_offset
+    raise ValueError(f"address {address:#x} is in no loaded segment")
+
+
+def _without_build_machine_runpath(data: bytearray) -> bool:
+    """Delete the DT_RPATH/DT_RUNPATH entries without $ORIGIN from an ELF64
+    little-endian image, in place; True when one was deleted."""
+    import struct
+
+    if data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1:  # ELFCLASS64, little-endian
+        return False
+    phoff, = struct.unpack_from("<Q", data, 0x20)
+    phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
+    segments = [struct.unpack_from("<IIQQQQQQ", data, phoff + i * phentsize)
+                for i in range(phnum)]
+    dynamic = [seg for seg in segments if seg[0] == 2]  # PT_DYNAMIC
+    if not dynamic:
+        return False
+    offset, size = dynamic[0][2], dynamic[0][5]
+    entries = [struct.unpack_from("<qQ", data, offset + i * 16) for i in range(size // 16)]
+    entries = entries[:next((i for i, e in enumerate(entries) if e[0] == 0), len(entries))]
+    strtab = next((value for tag, value in entries if tag == 5), None)  # DT_STRTAB
+    if strtab is None:
+        return False
+    strings = _elf_file_offset(segments, strtab)
+    kept = []
+    for tag, value in entries:
+        if tag in (15, 29):  # DT_RPATH, DT_RUNPATH
+            start = strings + value
+            if b"$ORIGIN" not in data[start:data.index(0, start)]:
+                continue
+        kept.append((tag, value))
+    if len(kept) == len(entries):
+        return False
+    kept += [(0, 0)] * (size // 16 - len(kept))  # DT_NULL to the end of the section
+    for i, (tag, value) in enumerate(kept):
+        struct.pack_into("<qQ", data, offset + i * 16, tag, value)
+    return True
+
+
 def drop_build_machine_runpaths(app_dir: Path) -> list[Path]:
     """Remove RUNPATH/RPATH entries that name a folder of the build machine (a pyenv or
     self-built Python puts its lib/ in every extension module); keep $ORIGIN ones.
 
     The bundle finds its libraries through PyInstaller's own search path, so such an
     entry only makes the loader look into a folder that does not exist elsewhere. Edited
-    in place (the dynamic section's entry is deleted; ELF64 little-endian only)."""
-    import struct
-
+    in place: the dynamic section's entry is deleted (ELF64 little-endian only)."""
     changed = []
     for path in elf_files(app_dir):
         data = bytearray(path.read_bytes())
-        if data[4] != 2 or data[5] != 1:  # ELFCLASS64, little-endian
-            continue
-        phoff, = struct.unpack_from("<Q", data, 0x20)
-        phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
-        segments = [struct.unpack_from("<IIQQQQQQ", data, phoff + i * phentsize)
-                    for i in range(phnum)]
-        dynamic = [seg for seg in segments if seg[0] == 2]  # PT_DYNAMIC
-        if not dynamic:
-            continue
-        offset, size = dynamic[0][2], dynamic[0][5]
-        entries = [struct.unpack_from("<qQ", data, offset + i * 16) for i in range(size // 16)]
-        entries = entries[:next((i for i, e in enumerate(entries) if e[0] == 0), len(entries))]
-        strtab = next((e[1] for e in entries if e[0] == 5), None)  # DT_STRTAB
-        if strtab is None:
-            continue
-
-        def file_offset(address: int) -> int:
-            for seg in segments:
-                if seg[0] == 1 and seg[3] <= address < seg[3] + seg[5]:  # PT_LOAD
-                    return address - seg[3] + seg[2]
-            raise ValueError(address)
-
-        def string(index: int) -> str:
-            start = file_offset(strtab) + index
-            return bytes(data[start:data.index(0, start)]).decode("utf-8", "replace")
-
-        kept = [e for e in entries
-                if e[0] not in (15, 29) or "$ORIGIN" in string(e[1])]  # DT_RPATH, DT_RUNPATH
-        if len(kept) == len(entries):
-            continue
-        kept += [(0, 0)] * (size // 16 - len(kept))
-        for i, (tag, value) in enumerate(kept):
-            struct.pack_into("<qQ", data, offset + i * 16, tag, value)
-        path.write_bytes(bytes(data))
-        changed.append(path)
+        if _without_build_machine_runpath(data):
+            path.write_bytes(bytes(data))
+            changed.append(path)
     return changed
 
 
@@ -310,6 +320,19 @@ def webengine_processes_from(app_dir: Path) -> list[str]:
     return found
 
 
+def phone_process_running(exe: Path) -> bool:
+    """Whether `exe --phone-process` (the child hosting Qt WebEngine) runs (Linux /proc)."""
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if len(args) >= 2 and args[1] == b"--phone-process" and \
+                os.path.realpath(os.fsdecode(args[0])) == os.path.realpath(exe):
+            return True
+    return False
+
+
 def stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         process.terminate()
@@ -388,6 +411,8 @@ def self_test(app_dir: Path) -> None:
                 if not helpers:
                     raise SelfTestError("no QtWebEngineProcess from the bundle is running")
                 say(f"{len(helpers)} Chromium helper processes run {helpers[0]} from the bundle")
+                if phone_process_running(exe):
+                    say(f"the phone process runs from the bundle: {exe.name} --phone-process")
             run(exe, ["quit", "--basedir", str(app_home)], app_env, temp_dir)
             code = app.wait(30)
             if code != 0:

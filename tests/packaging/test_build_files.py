@@ -7,6 +7,7 @@ with its own self-test.
 import ast
 import importlib.util
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -103,3 +104,56 @@ def test_build_py_help():
 
 def test_build_py_pins_pyinstaller():
     assert re.search(r'^PYINSTALLER_PIN = "\d+\.\d+(\.\d+)?"', BUILD.read_text(), re.MULTILINE)
+
+
+def _build_module():
+    spec = importlib.util.spec_from_file_location("tvdesk_build", BUILD)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _runpaths(path: Path) -> list[str]:
+    dynamic = subprocess.run(["objdump", "-p", str(path)], capture_output=True, text=True,
+                             check=True).stdout
+    return re.findall(r"^\s*(?:RUNPATH|RPATH)\s+(\S+)", dynamic, re.MULTILINE)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ELF files: Linux only")
+def test_build_py_removes_the_build_machines_runpath_and_the_module_still_loads(tmp_path):
+    """A pyenv Python writes its lib/ as RUNPATH into each extension module; build.py
+    deletes that entry (lintian: custom-library-search-path) and keeps $ORIGIN ones."""
+    import _json
+
+    if not shutil.which("objdump"):
+        pytest.skip("objdump is not installed (binutils)")
+    source = Path(_json.__file__)
+    if not _runpaths(source):
+        pytest.skip(f"{source} has no RUNPATH to remove (this Python was not built so)")
+    copy = tmp_path / source.name
+    shutil.copyfile(source, copy)
+    build = _build_module()
+    assert build.drop_build_machine_runpaths(tmp_path) == [copy]
+    assert _runpaths(copy) == []
+    assert build.drop_build_machine_runpaths(tmp_path) == []  # nothing left to do
+    # the edited module still loads
+    code = ("import importlib.machinery, importlib.util, sys\n"
+            "loader = importlib.machinery.ExtensionFileLoader('_json', sys.argv[1])\n"
+            "spec = importlib.util.spec_from_loader('_json', loader)\n"
+            "module = importlib.util.module_from_spec(spec)\n"
+            "loader.exec_module(module)\n"
+            "print(module.scanstring('\"ok\"', 1)[0])\n")
+    result = subprocess.run([sys.executable, "-c", code, str(copy)], capture_output=True,
+                            text=True, timeout=60)
+    assert result.stdout.strip() == "ok", result.stderr
+
+    # $ORIGIN entries stay (PySide6's libraries find each other through them).
+    pyside = Path(importlib.util.find_spec("PySide6").origin).parent
+    origin = next((p for p in sorted(pyside.glob("Qt*.abi3.so"))
+                   if any("$ORIGIN" in r for r in _runpaths(p))), None)
+    if origin:
+        kept = tmp_path / "origin" / origin.name
+        kept.parent.mkdir()
+        shutil.copyfile(origin, kept)
+        assert build.drop_build_machine_runpaths(kept.parent) == []
+        assert _runpaths(kept) == _runpaths(origin)
