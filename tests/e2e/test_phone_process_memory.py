@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 from support.app_process import tvdesk_cli
 
-from tvdesk.core.settings import Settings, SettingsStore
+from tvdesk.core.settings import Extension, Settings, SettingsStore
 
 pytestmark = [pytest.mark.e2e, pytest.mark.webengine,
               pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")]
 
 WEB_ENGINE_LIBRARY = "libQt6WebEngineCore"
+HTTP_STACK = "charset_normalizer"   # a compiled part of requests: the HTTP client is loaded
 
 
 def descendants(pid: int) -> list[int]:
@@ -39,6 +40,10 @@ def maps_web_engine(pid: int) -> bool:
     return WEB_ENGINE_LIBRARY in Path(f"/proc/{pid}/maps").read_text(errors="replace")
 
 
+def maps_http_stack(pid: int) -> bool:
+    return HTTP_STACK in Path(f"/proc/{pid}/maps").read_text(errors="replace")
+
+
 def wait_until(condition, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -53,12 +58,14 @@ def test_after_calls_the_phone_process_goes_and_the_tray_never_loaded_the_engine
     home = tmp_path / "home"
     (home / "config").mkdir(parents=True)
     SettingsStore(home / "config" / "settings.json").save(
-        Settings(api_base=sandbox.base_url, phone_process_linger=2))
+        Settings(api_base=sandbox.base_url, phone_process_linger=2, default_ramal="4000",
+                 extensions=[Extension("4000", "Recepção"), Extension("4001", "Vendas")]))
     env = dict(app_env, TVDESK_TOKEN=sandbox.token)
     app = start_app(env, "--api-base", sandbox.base_url, "--minimized", home=home)
     app.wait_for_log("tvdesk ready")
     tray = app.process.pid
     assert descendants(tray) == [] and not maps_web_engine(tray)
+    assert not maps_http_stack(tray)
 
     for round_number in range(1, 3):   # twice: the second call starts a fresh phone process
         result = tvdesk_cli(home, env, "dial", "4001", "--ramal", "4000", "--yes")
@@ -72,7 +79,9 @@ def test_after_calls_the_phone_process_goes_and_the_tray_never_loaded_the_engine
         wait_until(lambda: app.output().count("phone process exited") == round_number, 20,
                    "the phone process exits after the linger")
         wait_until(lambda: descendants(tray) == [], 10, "every helper process is gone")
-        assert not maps_web_engine(tray)
+        # The webphone URL was asked for by the phone process: the tray process never
+        # loaded the web engine, nor the HTTP client, for these calls.
+        assert not maps_web_engine(tray) and not maps_http_stack(tray)
 
     assert app.output().count("starting the phone process") == 2
     assert app.alive()

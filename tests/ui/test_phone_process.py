@@ -163,3 +163,45 @@ def test_forged_events_from_the_phone_process_are_parsed_again():
     assert _event_from({"id": 1, "name": "status", "fields": {"status": "hacked"}}) is None
     assert _event_from({"id": 1, "name": "nope", "fields": {}}) is None
     assert _event_from({"id": 1, "name": "status", "fields": "x"}) is None
+
+
+def test_an_api_refusal_asked_through_the_phone_process_reads_as_one_asked_here(
+        qapp, qtbot, tmp_path, sandbox):
+    app = make_app(qapp, qtbot, tmp_path, sandbox)
+    sandbox.inject_fault(path="/webphone", status=500, times=1)
+    outcomes = dial(app, DialRequest(ramal="4000", number="4001"))
+    qtbot.waitUntil(lambda: bool(outcomes), timeout=30000)
+    assert outcomes[0].result.value == "failed" and outcomes[0].exit_code != 0
+    assert "500" in outcomes[0].message or "server" in outcomes[0].message.lower()
+    assert outcomes[0].message == app.main_window.status_label.text()
+    assert sandbox.token not in outcomes[0].message
+    # The same refusal asked in this process words it the same way.
+    from tvdesk.core.errors import TvdeskError
+
+    sandbox.inject_fault(path="/webphone", status=500, times=1)
+    try:
+        app.state.account.client().webphone_url(ramal="4000")
+    except TvdeskError as error:
+        assert error.user_message() == outcomes[0].message
+    else:
+        raise AssertionError("the sandbox fault should have been an error")
+    app.shutdown.quit()
+
+
+def test_a_phone_process_dying_during_the_url_request_fails_that_dial(qapp, qtbot, tmp_path,
+                                                                     sandbox):
+    app = make_app(qapp, qtbot, tmp_path, sandbox)
+    link = app.dialer.phone_link()
+    sandbox.inject_fault(path="/webphone", status=200, delay=10, times=1)   # a slow API
+    outcomes = dial(app, DialRequest(ramal="4000", number="4001"))
+    qtbot.waitUntil(lambda: link.pid() is not None and alive(link.pid()), timeout=10000)
+    qtbot.wait(1500)
+    os.kill(link.pid(), signal.SIGKILL)
+    qtbot.waitUntil(lambda: bool(outcomes), timeout=10000)
+    assert outcomes[0].result.value == "failed"
+    assert outcomes[0].message == "The webphone could not be started. Try again; if it " \
+        "keeps failing, the log has the details."
+    assert not app.dialer.busy                                   # the Call button is back
+    with qtbot.waitSignal(app.dialer.window_opened, timeout=30000):   # and the next call works
+        dial(app, DialRequest(ramal="4000", number="4002"))
+    app.shutdown.quit()

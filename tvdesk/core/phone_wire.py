@@ -23,6 +23,7 @@ CLOSE_WINDOW = "close_window"  # id
 OPEN_PAGE = "open_page"        # id, url, host ("hidden"): a page with no view
 CLOSE_PAGE = "close_page"      # id
 COMMAND = "command"            # id, name, fields: a webphone command for a hosted page
+FETCH_URL = "fetch_url"        # id, api_base, token, params: ask the API for a webphone URL
 QUIT = "quit"
 
 # phone process -> tray
@@ -36,6 +37,8 @@ LOAD_FAILED = "load_failed"    # id
 CERTIFICATE_REJECTED = "certificate_rejected"   # id, host
 RENDERER_GONE = "renderer_gone"   # id
 OPEN_EXTERNAL = "open_external"   # url: a link the person clicked, for the system browser
+URL = "url"                    # id, url: the webphone URL the API gave
+URL_FAILED = "url_failed"      # id, message, exit_code: why not, in the person's words
 LOG = "log"                    # level, name, message: the phone process's log lines
 
 

@@ -185,17 +185,33 @@ class Dialer(QObject):
             _("Calling {number} from extension {ramal}…", number=target.display, ramal=ramal)
             if target else _("Opening extension {ramal}…", ramal=ramal), call_topic(ramal))
         self._set_pending(+1)
-        account = self.context.account
         number = target.api_value if target else None
+
+        self._fetch_url(ramal, number, pending.fechar_fim, pending.tipo,
+                        lambda url: self._on_url(pending, url),
+                        lambda error: self._on_failure(pending, error))
+
+    def _fetch_url(self, ramal: str, number: str | None, fechar_fim: bool, tipo: WebphoneType,
+                   on_url: Callable[[str], None],
+                   on_error: Callable[[TvdeskError], None]) -> None:
+        """A fresh webphone URL, off the GUI thread. A page the phone process will show is
+        asked for there too, so this process never loads the HTTP stack for calls; an
+        embedded page (shown here) is asked for here."""
+        account = self.context.account
+        if self.context.settings.phone_process and tipo is not WebphoneType.EMBEDDED \
+                and account.token:
+            self.phone_link().fetch_url(
+                account.api_base, account.token,
+                {"ramal": ramal, "ligar_para": number, "fechar_fim": fechar_fim,
+                 "tipo": tipo.value}, on_url, on_error)
+            return
 
         def fetch() -> str:
             # The client refuses a URL on a host the person would not expect.
             return account.client().webphone_url(ramal=ramal, ligar_para=number,
-                                                 fechar_fim=pending.fechar_fim,
-                                                 tipo=pending.tipo.value)
+                                                 fechar_fim=fechar_fim, tipo=tipo.value)
 
-        QueryOp("webphone URL", fetch, lambda url: self._on_url(pending, url),
-                lambda error: self._on_failure(pending, error)).run_in(self._runner)
+        QueryOp("webphone URL", fetch, on_url, on_error).run_in(self._runner)
 
     def refuse(self, ramal: str | None, text: str, on_outcome: OnOutcome | None) -> None:
         """A dial that cannot even be formed (nothing on the clipboard, say)."""
@@ -366,13 +382,7 @@ class Dialer(QObject):
     def _hidden_url_fetcher(self, ramal: str) -> Callable[[Callable[[str], None],
                                                             Callable[[TvdeskError], None]], None]:
         def fetch(on_url: Callable[[str], None], on_error: Callable[[TvdeskError], None]) -> None:
-            account = self.context.account
-
-            def work() -> str:
-                return account.client().webphone_url(ramal=ramal, fechar_fim=False,
-                                                     tipo=WebphoneType.HIDDEN.value)
-
-            QueryOp("background webphone URL", work, on_url, on_error).run_in(self._runner)
+            self._fetch_url(ramal, None, False, WebphoneType.HIDDEN, on_url, on_error)
         return fetch
 
     def stop_background_phones(self) -> None:

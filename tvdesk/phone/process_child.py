@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import sys
 import threading
 from typing import IO, Any
 
 from tvdesk.core import phone_wire as wire
 from tvdesk.core.i18n import apply_language
+from tvdesk.core.redact import RedactingFilter, redact
 
 log = logging.getLogger("tvdesk.phone.process")
 
@@ -46,15 +48,111 @@ class WireLogHandler(logging.Handler):
             pass
 
 
+class Wire:
+    """Both directions of the pipe, usable before Qt exists and from any thread."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self._out = out
+        self._lock = threading.Lock()
+        self._for_gui: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self.wake: Any = None   # set once the GUI side can take messages
+
+    def send(self, message: dict[str, Any]) -> None:
+        data = wire.encode(message)
+        with self._lock:
+            try:
+                self._out.write(data)
+                self._out.flush()
+            except (OSError, ValueError):
+                pass   # the tray process is gone; end of input follows
+
+    def read_forever(self, source: IO[bytes], fetcher: UrlFetcher) -> None:
+        """On a thread, from the first moment: a webphone URL is fetched at once (while
+        Qt starts); everything else waits for the GUI thread."""
+        for line in source:
+            message = wire.decode(line)
+            if message is None:
+                continue
+            if message.get("op") == wire.FETCH_URL:
+                fetcher.fetch(message)
+                continue
+            self._hand_over(message)
+        self._hand_over(None)
+
+    def _hand_over(self, message: dict[str, Any] | None) -> None:
+        self._for_gui.put(message)
+        if self.wake is not None:
+            self.wake()
+
+    def take(self) -> list[dict[str, Any] | None]:
+        messages = []
+        while True:
+            try:
+                messages.append(self._for_gui.get_nowait())
+            except queue.Empty:
+                return messages
+
+
+class UrlFetcher:
+    """Asks the API for webphone URLs here, so that the tray process never loads the HTTP
+    stack for a call (about 15 MB it would keep all day). The token arrives with each
+    request on the pipe and is only held by the client it builds; errors go back as the
+    sentence for people and the exit code, never with the token or a URL's key."""
+
+    def __init__(self, wire_: Wire) -> None:
+        self._wire = wire_
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._lock = threading.Lock()
+
+    def fetch(self, message: dict[str, Any]) -> None:
+        threading.Thread(target=self._fetch, args=(message,), name="webphone-url",
+                         daemon=True).start()
+
+    def _client(self, api_base: str, token: str) -> Any:
+        from tvdesk.core.api import TotalVoiceClient, normalize_base_url
+
+        base = normalize_base_url(api_base)
+        with self._lock:
+            client = self._clients.get((base, token))
+            if client is None:
+                for old in self._clients.values():
+                    old.close()
+                self._clients = {(base, token): TotalVoiceClient(base, token)}
+                client = self._clients[(base, token)]
+            return client
+
+    def _fetch(self, message: dict[str, Any]) -> None:
+        from tvdesk.core.errors import TvdeskError
+
+        request = message.get("id")
+        try:
+            params = message.get("params") or {}
+            url = self._client(str(message["api_base"]), str(message["token"])).webphone_url(
+                ramal=str(params["ramal"]),
+                ligar_para=str(params["ligar_para"]) if params.get("ligar_para") else None,
+                fechar_fim=bool(params.get("fechar_fim")), tipo=str(params.get("tipo")))
+        except TvdeskError as error:
+            self._wire.send({"ev": wire.URL_FAILED, "id": request,
+                             "message": error.user_message(), "exit_code": int(error.exit_code)})
+            return
+        except Exception as error:   # noqa: BLE001 - the tray hears of every failure
+            log.error("webphone URL request failed unexpectedly (%s: %s)", type(error).__name__,
+                      redact(str(error)))
+            self._wire.send({"ev": wire.URL_FAILED, "id": request, "message": "",
+                             "exit_code": 1})
+            return
+        self._wire.send({"ev": wire.URL, "id": request, "url": url})
+
+
 class PhoneProcess:
     """The phone process's objects: its app, profile, windows and pages, by id."""
 
-    def __init__(self, out: IO[bytes]) -> None:
+    def __init__(self, wire_: Wire) -> None:
         from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
         from PySide6.QtWidgets import QApplication
 
-        self._out = out
-        self._out_lock = threading.Lock()
+        self._wire = wire_
+        self.send = wire_.send
         QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
         self.qapp = QApplication.instance() or QApplication(sys.argv[:1])
         self.qapp.setApplicationName("tvdesk")
@@ -62,33 +160,20 @@ class PhoneProcess:
         self.qapp.setQuitOnLastWindowClosed(False)
 
         class Inbox(QObject):
-            arrived = Signal(object)   # a decoded message, or None at end of input
+            arrived = Signal()   # messages wait in the wire's queue
 
         self.inbox = Inbox()
-        self.inbox.arrived.connect(self.handle)
+        self.inbox.arrived.connect(self._drain)
         self.windows: dict[int, Any] = {}
         self.pages: dict[int, Any] = {}
         self._profile: Any = None
         self._spare: Any = None
+        wire_.wake = self.inbox.arrived.emit
+        self.inbox.arrived.emit()   # what came while Qt was starting
 
-    # --- the wire ---------------------------------------------------------------------
-
-    def send(self, message: dict[str, Any]) -> None:
-        data = wire.encode(message)
-        with self._out_lock:
-            try:
-                self._out.write(data)
-                self._out.flush()
-            except (OSError, ValueError):
-                pass   # the tray process is gone; end of input follows
-
-    def read_forever(self, source: IO[bytes]) -> None:
-        """On a thread: every line of input, handed to the GUI thread."""
-        for line in source:
-            message = wire.decode(line)
-            if message is not None:
-                self.inbox.arrived.emit(message)
-        self.inbox.arrived.emit(None)
+    def _drain(self) -> None:
+        for message in self._wire.take():
+            self.handle(message)
 
     # --- operations -------------------------------------------------------------------
 
@@ -218,17 +303,18 @@ def run(argv: list[str] | None = None) -> int:
     # nothing else (a library's print, Chromium) can write into the wire.
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    source = sys.stdin.buffer
     # The tray process prepared the environment Qt WebEngine needs (root, microphone,
     # throttling) before starting this one, and chose the language.
     apply_language(os.environ.get("TVDESK_LANGUAGE") or None)
-    phone = PhoneProcess(out)
+    pipe = Wire(out)
     root = logging.getLogger("tvdesk")
-    root.handlers[:] = [WireLogHandler(phone.send)]
+    root.handlers[:] = [WireLogHandler(pipe.send)]
+    root.addFilter(RedactingFilter())
     root.setLevel(logging.DEBUG if os.environ.get("TVDESK_PHONE_DEBUG") else logging.INFO)
     root.propagate = False
-    threading.Thread(target=phone.read_forever, args=(source,), name="phone-wire",
-                     daemon=True).start()
+    threading.Thread(target=pipe.read_forever, args=(sys.stdin.buffer, UrlFetcher(pipe)),
+                     name="phone-wire", daemon=True).start()
+    phone = PhoneProcess(pipe)
     phone.warm_up()
     log.info("phone process started (pid %s)", os.getpid())
     code = phone.qapp.exec()

@@ -30,14 +30,19 @@ from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, QUrl,
 
 import tvdesk
 from tvdesk.core import phone_wire as wire
-from tvdesk.core.i18n import current_language
+from tvdesk.core.errors import TvdeskError
+from tvdesk.core.i18n import _, current_language
 from tvdesk.core.redact import redact
 from tvdesk.core.webphone_protocol import WebphoneEvent, build_command, parse_event
+from tvdesk.core.webphone_url import check_webphone_host, check_webphone_url
 from tvdesk.phone.session import PhoneSession
 
 log = logging.getLogger("tvdesk.phone.process")
 
 QUIT_GRACE_MS = 5000        # after "quit", how long before the process is killed
+# A URL request answered by neither the API nor the phone process in this long has failed
+# (the API client itself gives up after 20 s; starting the phone process takes a few).
+URL_ANSWER_LIMIT_MS = 35_000
 MAX_LOG_LINES_PER_S = 200   # a child flooding its error output floods no log file
 
 
@@ -230,6 +235,11 @@ class PhoneProcessLink(QObject):
     def page_count(self) -> int:
         return len(self._receivers)
 
+    def fetch_url(self, api_base: str, token: str, params: dict[str, Any],
+                  on_url: Callable[[str], None], on_error: Callable[[TvdeskError], None]) -> None:
+        """Ask the API for a webphone URL from the phone process (started if need be)."""
+        UrlRequest(self, api_base, token, params, on_url, on_error)
+
     # --- the wire ----------------------------------------------------------------------
 
     def send(self, message: dict[str, Any]) -> None:
@@ -284,6 +294,77 @@ class PhoneProcessLink(QObject):
             receiver = self._receivers.get(message.get("id"))   # type: ignore[arg-type]
             if receiver is not None:
                 receiver.on_wire(message)
+
+
+class PhoneProcessFailed(TvdeskError):
+    """A webphone URL asked through the phone process did not come back: the process
+    ended, or neither it nor the API answered in time."""
+
+    def user_message(self) -> str:
+        return _("The webphone could not be started. Try again; if it keeps failing, the "
+                 "log has the details.")
+
+
+class ApiAnswer(TvdeskError):
+    """The API's (or the client's) refusal, as the phone process worded it."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self._message = message
+        self.exit_code = exit_code
+
+    def user_message(self) -> str:
+        return self._message or PhoneProcessFailed().user_message()
+
+
+class UrlRequest(QObject):
+    """One webphone URL asked of the API through the phone process; exactly one of
+    `on_url` or `on_error` is called."""
+
+    def __init__(self, link: PhoneProcessLink, api_base: str, token: str, params: dict[str, Any],
+                 on_url: Callable[[str], None], on_error: Callable[[TvdeskError], None]) -> None:
+        super().__init__(link)
+        self._link = link
+        self._api_base = api_base
+        self._on_url = on_url
+        self._on_error = on_error
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(lambda: self._finish(error=PhoneProcessFailed()))
+        self.ident = link.register(self)
+        self._timer.start(URL_ANSWER_LIMIT_MS)
+        link.send({"op": wire.FETCH_URL, "id": self.ident, "api_base": api_base,
+                   "token": token, "params": params})
+
+    def on_wire(self, message: dict[str, Any]) -> None:
+        if message.get("ev") == wire.URL:
+            self._finish(url=str(message.get("url", "")))
+        elif message.get("ev") == wire.URL_FAILED:
+            code = message.get("exit_code")
+            self._finish(error=ApiAnswer(str(message.get("message", "")),
+                                         code if isinstance(code, int) else 1))
+
+    def on_process_gone(self) -> None:
+        self._finish(error=PhoneProcessFailed())
+
+    def _finish(self, url: str | None = None, error: TvdeskError | None = None) -> None:
+        if self.ident < 0:
+            return   # answered already
+        self._timer.stop()
+        self._link.unregister(self.ident)
+        self.ident = -1
+        if url:
+            # The same host policy as a URL fetched here: the tray decides, not the child.
+            try:
+                check_webphone_url(url, require_https=self._api_base.lower().startswith("https:"))
+                check_webphone_host(url, self._api_base)
+            except TvdeskError as refused:
+                self._on_error(refused)
+            else:
+                self._on_url(url)
+        else:
+            self._on_error(error or PhoneProcessFailed())
+        self.deleteLater()
 
 
 class _ForwardedEvents(QObject):
