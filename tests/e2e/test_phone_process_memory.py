@@ -74,9 +74,9 @@ def test_after_calls_the_phone_process_goes_and_the_tray_never_loaded_the_engine
         helpers = descendants(tray)
         assert helpers, "the phone process and Chromium's helpers run during the call"
         assert not maps_web_engine(tray)
-        wait_until(lambda: app.output().count("phone window for 4000 closed") == round_number,
+        wait_until(lambda n=round_number: app.output().count("phone window for 4000 closed") == n,
                    30, "the window closes at the end of the call")
-        wait_until(lambda: app.output().count("phone process exited") == round_number, 20,
+        wait_until(lambda n=round_number: app.output().count("phone process exited") == n, 20,
                    "the phone process exits after the linger")
         wait_until(lambda: descendants(tray) == [], 10, "every helper process is gone")
         # The webphone URL was asked for by the phone process: the tray process never
