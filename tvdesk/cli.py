@@ -273,7 +273,10 @@ class Cli:
         raise InstanceUnreachableError()
 
     def _gui_command(self) -> list[str]:
-        base = [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "tvdesk"]
+        from tvdesk.core.executables import gui_executable
+
+        base = [gui_executable()] if getattr(sys, "frozen", False) \
+            else [sys.executable, "-m", "tvdesk"]
         extra = ["--minimized", "--basedir", str(self.paths.config_dir.parent)] \
             if getattr(self.args, "basedir", None) else ["--minimized"]
         if getattr(self.args, "api_base", None):

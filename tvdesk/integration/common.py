@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from tvdesk.core.executables import gui_executable
 from tvdesk.core.i18n import _
 
 log = logging.getLogger("tvdesk.integration")
@@ -73,7 +74,7 @@ def launcher_command(*, platform: str | None = None, executable: str | None = No
     frozen = bool(getattr(sys, "frozen", False)) if frozen is None else frozen
     interpreter = Path(executable).absolute()
     if frozen:
-        return [str(interpreter)]
+        return [gui_executable(str(interpreter))]   # never the console twin (tvdesk-cli.exe)
     if platform == "win32":
         folder = interpreter.parent
         for candidate in (folder / "tvdesk.exe", folder / "Scripts" / "tvdesk.exe"):

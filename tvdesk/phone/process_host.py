@@ -31,6 +31,7 @@ from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, QUrl,
 import tvdesk
 from tvdesk.core import phone_wire as wire
 from tvdesk.core.errors import TvdeskError
+from tvdesk.core.executables import gui_executable
 from tvdesk.core.i18n import _, current_language
 from tvdesk.core.redact import redact
 from tvdesk.core.webphone_protocol import WebphoneEvent, build_command, parse_event
@@ -49,7 +50,7 @@ MAX_LOG_LINES_PER_S = 200   # a child flooding its error output floods no log fi
 def phone_process_command() -> list[str]:
     """How to start the phone process: the frozen app with a hidden switch, or Python."""
     if getattr(sys, "frozen", False):
-        return [sys.executable, "--phone-process"]
+        return [gui_executable(), "--phone-process"]   # windowed, even from tvdesk-cli.exe
     return [sys.executable, "-m", "tvdesk.phone.process_child"]
 
 
