@@ -182,6 +182,7 @@ def test_about_shows_where_things_are_and_copies_diagnostics_without_secrets(
     report = QApplication.clipboard().text()
     assert report.startswith("tvdesk ")
     assert sandbox.base_url in report and "extensions: 4000 (floating)" in report
+    assert "phone process: not running (starts when a call looks likely)" in report
     assert sandbox.token not in report
     dialog.close()
     app.shutdown.quit()

@@ -46,6 +46,7 @@ class HelpFlow(QObject):
                    ("background phones", ", ".join(
                        f"{r}: {p.connection}" for r, p in self._dialer.background.items()) or "-"),
                    ("TLS trust", tls_trust()[1]),
+                   ("phone process", self._dialer.phone_process_status()),
                    ("Qt", qVersion())])
 
     def open_about(self) -> None:

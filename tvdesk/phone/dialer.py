@@ -412,6 +412,16 @@ class Dialer(QObject):
         self._spare_page.setHtml("<!doctype html><title>tvdesk</title>")
         log.info("web engine warmed up")
 
+    def phone_process_status(self) -> str:
+        """For diagnostics (English, like the rest of the report)."""
+        if not self.context.settings.phone_process:
+            return "off: web pages run in tvdesk's own process"
+        link = self._link
+        if link is None or not link.running:
+            return "not running (starts when a call looks likely)"
+        return f"running, pid {link.pid()}, {link.page_count()} page(s), started " \
+               f"{link.starts} time(s)"
+
     def engine_running(self) -> bool:
         """Whether a web engine runs for webphones now: the phone process, or this one's."""
         return self._spare_page is not None or self._profile is not None \
