@@ -154,7 +154,8 @@ class PhoneProcess:
         self._wire = wire_
         self.send = wire_.send
         QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
-        self.qapp = QApplication.instance() or QApplication(sys.argv[:1])
+        existing = QApplication.instance()
+        self.qapp = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
         self.qapp.setApplicationName("tvdesk")
         self.qapp.setDesktopFileName("tvdesk")
         self.qapp.setQuitOnLastWindowClosed(False)
@@ -185,13 +186,14 @@ class PhoneProcess:
         op, ident = message.get("op"), message.get("id")
         try:
             if op == wire.OPEN_WINDOW:
-                self.open_window(int(ident), message)
+                self.open_window(int(message["id"]), message)
             elif op == wire.PRESENT_WINDOW and ident in self.windows:
                 self.windows[ident].present()
             elif op == wire.CLOSE_WINDOW and ident in self.windows:
                 self.windows[ident].close()
             elif op == wire.OPEN_PAGE:
-                self.open_page(int(ident), str(message["url"]), str(message.get("host", "hidden")))
+                self.open_page(int(message["id"]), str(message["url"]),
+                               str(message.get("host", "hidden")))
             elif op == wire.CLOSE_PAGE:
                 self.close_page(ident)
             elif op == wire.COMMAND and ident in self.pages:

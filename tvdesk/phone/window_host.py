@@ -16,9 +16,9 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from tvdesk.core.i18n import _
-from tvdesk.phone.page import WebphonePage, certificate_message
+from tvdesk.phone.page import WebphonePage
 from tvdesk.phone.session import PhoneSession
-from tvdesk.phone.states import state_label
+from tvdesk.phone.states import certificate_message, state_label
 
 log = logging.getLogger("tvdesk.phone")
 

@@ -18,6 +18,7 @@ import glob
 import logging
 import os
 import sys
+from collections.abc import Mapping
 
 log = logging.getLogger("tvdesk.qt")
 
@@ -30,7 +31,7 @@ NO_THROTTLING_FLAGS = (
 NO_THROTTLING_FEATURES = ("IntensiveWakeUpThrottling",)
 
 
-def has_audio_capture_device(environ: dict[str, str] | None = None) -> bool:
+def has_audio_capture_device(environ: Mapping[str, str] | None = None) -> bool:
     """A sound card, or a sound server Chromium captures from (PulseAudio, or PipeWire's
     PulseAudio socket): Chromium itself never looks at /dev/snd."""
     if not sys.platform.startswith("linux"):
