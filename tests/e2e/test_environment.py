@@ -6,24 +6,9 @@ from pathlib import Path
 
 import pytest
 from support.app_process import tvdesk_cli
+from support.processes import descendants
 
 pytestmark = [pytest.mark.e2e, pytest.mark.webengine]
-
-
-def descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        todo.extend(children.get(current, []))
-    return found
 
 
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc")
@@ -36,7 +21,7 @@ def test_the_token_is_not_in_any_process_environment(sandbox, app_env, start_app
     app.wait_for_log("web engine warmed up")             # Chromium's helpers are running
     # The app's own /proc/PID/environ is the block it was started with, which no process can
     # rewrite; what matters is that no child inherits the token.
-    pids = [pid for pid in descendants(app.process.pid) if pid != app.process.pid]
+    pids = descendants(app.process.pid)
     assert pids, "the web engine's helper processes should be running"
     for pid in pids:
         try:

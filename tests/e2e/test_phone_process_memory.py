@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from support.app_process import tvdesk_cli
+from support.processes import descendants
 
 from tvdesk.core.settings import Extension, Settings, SettingsStore
 
@@ -18,22 +19,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.webengine,
 
 WEB_ENGINE_LIBRARY = "libQt6WebEngineCore"
 HTTP_STACK = "charset_normalizer"   # a compiled part of requests: the HTTP client is loaded
-
-
-def descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found, todo = [], list(children.get(pid, []))
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        todo.extend(children.get(current, []))
-    return found
 
 
 def maps_web_engine(pid: int) -> bool:

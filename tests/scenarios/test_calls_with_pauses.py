@@ -2,9 +2,8 @@
 call or a sign of intent, shows the call window on the real X display, and is gone a
 while after the last call; the tray process stays small and answers throughout."""
 
-from pathlib import Path
-
 import pytest
+from support.processes import children
 from support.xserver import wait_until
 
 pytestmark = [pytest.mark.scenario, pytest.mark.webengine]
@@ -19,17 +18,6 @@ CALLS = [
     ("dial", "(21) 2345-6789", "+552123456789", "Extension 4000 → (21) 2345-6789"),
     ("dial", "(48) 3283-0151", "+554832830151", "Extension 4000 → (48) 3283-0151"),
 ]
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(stat.parent.name))
-        except (OSError, ValueError, IndexError):
-            continue
-    return found
 
 
 def test_calls_with_pauses_start_and_end_the_phone_process(make_desk):
