@@ -18,8 +18,11 @@ load unchanged and the schema version stays 1.
 from __future__ import annotations
 
 import enum
+import functools
+import importlib.util
 import json
 import logging
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -31,7 +34,7 @@ from tvdesk.core.atomic_file import load_json, write_text_atomic
 from tvdesk.core.i18n import _
 from tvdesk.core.lazy_import import lazy_import
 
-phonenumbers = lazy_import("phonenumbers")   # loaded when a region is first checked
+phonenumbers = lazy_import("phonenumbers")   # for the Settings dialog; regions: see below
 
 log = logging.getLogger("tvdesk.settings")
 
@@ -41,6 +44,7 @@ CURRENT_API_BASE = "https://voice-api.zenvia.com"
 KNOWN_API_BASES = (DOCUMENTED_API_BASE, CURRENT_API_BASE)
 _RAMAL = re.compile(r"[0-9]{3,4}")
 _REGION = re.compile(r"[A-Z]{2}")
+_REGION_FILE = re.compile(r"region_([A-Z]{2})\.py")   # phonenumbers/data/region_BR.py
 DEFAULT_REGION = "BR"
 FAVOURITE_NAME_MAX = 80
 FAVOURITE_NUMBER_MAX = 64
@@ -78,8 +82,31 @@ def is_valid_ramal(value: object) -> bool:
 
 def is_valid_region(value: object) -> bool:
     """A region `phonenumbers` knows, as two capital letters (BR, PT, US...)."""
-    return (isinstance(value, str) and _REGION.fullmatch(value) is not None
-            and value in phonenumbers.SUPPORTED_REGIONS)
+    if not isinstance(value, str) or _REGION.fullmatch(value) is None:
+        return False
+    known = _region_metadata_files()
+    return value in known if known is not None else value in phonenumbers.SUPPORTED_REGIONS
+
+
+@functools.cache
+def _region_metadata_files() -> frozenset[str] | None:
+    """The regions `phonenumbers` has metadata for, read from its data folder without
+    importing it: settings are loaded before the tray appears, and importing phonenumbers
+    costs tens of milliseconds there. None where the package is not plain files (a frozen
+    app): then phonenumbers itself is asked."""
+    spec = importlib.util.find_spec("phonenumbers")
+    folders = list(spec.submodule_search_locations or []) if spec is not None else []
+    for folder in folders:
+        data = Path(folder) / "data"
+        try:
+            names = os.listdir(data)
+        except OSError:
+            continue
+        found = frozenset(match.group(1) for name in names
+                          if (match := _REGION_FILE.fullmatch(name)))
+        if found:
+            return found
+    return None
 
 
 def _is_hotkey(value: object) -> bool:

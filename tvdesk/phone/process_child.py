@@ -104,6 +104,9 @@ class UrlFetcher:
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
 
+    def prepare(self) -> None:
+        import tvdesk.core.api  # noqa: F401 - loaded ahead of the first request
+
     def fetch(self, message: dict[str, Any]) -> None:
         threading.Thread(target=self._fetch, args=(message,), name="webphone-url",
                          daemon=True).start()
@@ -314,8 +317,11 @@ def run(argv: list[str] | None = None) -> int:
     root.addFilter(RedactingFilter())
     root.setLevel(logging.DEBUG if os.environ.get("TVDESK_PHONE_DEBUG") else logging.INFO)
     root.propagate = False
-    threading.Thread(target=pipe.read_forever, args=(sys.stdin.buffer, UrlFetcher(pipe)),
+    fetcher = UrlFetcher(pipe)
+    threading.Thread(target=pipe.read_forever, args=(sys.stdin.buffer, fetcher),
                      name="phone-wire", daemon=True).start()
+    # The HTTP client loads while Qt starts, not when the first call's URL is wanted.
+    threading.Thread(target=fetcher.prepare, name="http-client", daemon=True).start()
     phone = PhoneProcess(pipe)
     phone.warm_up()
     log.info("phone process started (pid %s)", os.getpid())
