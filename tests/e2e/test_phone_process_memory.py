@@ -75,3 +75,4 @@ def test_after_calls_the_phone_process_goes_and_the_tray_never_loaded_the_engine
     app.process.wait(20)
     assert app.process.returncode == 0
     assert "Traceback" not in app.output()
+    assert "still not deleted" not in app.output()   # pages went before their profile

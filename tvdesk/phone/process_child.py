@@ -81,8 +81,12 @@ class Wire:
 
     def _hand_over(self, message: dict[str, Any] | None) -> None:
         self._for_gui.put(message)
-        if self.wake is not None:
-            self.wake()
+        wake = self.wake
+        if wake is not None:
+            try:
+                wake()
+            except RuntimeError:
+                pass   # the GUI side is gone already: the process is ending
 
     def take(self) -> list[dict[str, Any] | None]:
         messages = []
@@ -293,12 +297,27 @@ class PhoneProcess:
         return True
 
     def quit(self) -> None:
+        self._wire.wake = None   # nothing more is handed to this side
         for window in list(self.windows.values()):
             window.close()
         for ident in list(self.pages):
             self.close_page(ident)
-        self._spare = None
+        if self._spare is not None:
+            self._spare.deleteLater()
+            self._spare = None
         self.qapp.quit()
+
+    def release(self) -> None:
+        """After the event loop: pages and windows go first, then their profile, or Qt
+        WebEngine warns that a page outlived it (and may crash on the way out)."""
+        from PySide6.QtCore import QCoreApplication, QEvent
+
+        self._wire.wake = None
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        if self._profile is not None:
+            self._profile.deleteLater()
+            self._profile = None
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -326,9 +345,7 @@ def run(argv: list[str] | None = None) -> int:
     phone.warm_up()
     log.info("phone process started (pid %s)", os.getpid())
     code = phone.qapp.exec()
-    # Pages before their profile: Qt WebEngine warns (and may crash) otherwise.
-    phone.pages.clear()
-    phone._spare = None
+    phone.release()
     return code
 
 
