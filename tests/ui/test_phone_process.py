@@ -205,3 +205,19 @@ def test_a_phone_process_dying_during_the_url_request_fails_that_dial(qapp, qtbo
     with qtbot.waitSignal(app.dialer.window_opened, timeout=30000):   # and the next call works
         dial(app, DialRequest(ramal="4000", number="4002"))
     app.shutdown.quit()
+
+
+def test_intent_while_the_process_is_quitting_starts_a_fresh_one(qapp, qtbot, tmp_path, sandbox):
+    app = make_app(qapp, qtbot, tmp_path, sandbox, phone_process_linger=600)
+    link = app.dialer.phone_link()
+    link.ensure_running()
+    qtbot.waitUntil(lambda: link.is_ready, timeout=20000)
+    old = link.pid()
+    link._linger_over()            # the linger ends: the process is told to quit...
+    link.ensure_running()          # ...and the person opens the tray menu right then
+    qtbot.waitUntil(lambda: link.is_ready, timeout=20000)
+    assert link.starts == 2 and link.pid() != old
+    qtbot.waitUntil(lambda: not alive(old), timeout=10000)   # the old one still went
+    with qtbot.waitSignal(app.dialer.window_opened, timeout=20000):
+        dial(app, DialRequest(ramal="4000", number="4001"))
+    app.shutdown.quit()

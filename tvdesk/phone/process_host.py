@@ -112,6 +112,8 @@ class PhoneProcessLink(QObject):
 
     def ensure_running(self) -> None:
         """Start the process if it is not running; with no page, it lingers, then goes."""
+        if self._quitting and self._process is not None:
+            self._let_go()   # told to quit already: a fresh one serves this intent
         if self._process is None:
             self._start()
         if not self._receivers and self.is_ready:
