@@ -10,6 +10,7 @@ import pytest
 from support.app_process import tvdesk_cli
 from support.dripping import DrippingServer
 from support.loopback import envelope
+from support.xserver import wait_until
 
 from tvdesk.core.api import DEFAULT_DEADLINE
 
@@ -30,14 +31,6 @@ def dial(home, env, number):
 def webphone_requests(server):
     return [path for path in server.paths if path.startswith("/webphone")]
 
-
-def wait_until(predicate, timeout):
-    ends = time.monotonic() + timeout
-    while time.monotonic() < ends:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 @pytest.fixture

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from support.app_process import tvdesk_cli
 from support.processes import descendants
+from support.xserver import wait_until
 
 from tvdesk.core.settings import Extension, Settings, SettingsStore
 
@@ -28,14 +28,6 @@ def maps_web_engine(pid: int) -> bool:
 def maps_http_stack(pid: int) -> bool:
     return HTTP_STACK in Path(f"/proc/{pid}/maps").read_text(errors="replace")
 
-
-def wait_until(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"not within {timeout}s: {what}")
 
 
 def test_after_calls_the_phone_process_goes_and_the_tray_never_loaded_the_engine(
@@ -59,11 +51,11 @@ def test_after_calls_the_phone_process_goes_and_the_tray_never_loaded_the_engine
         helpers = descendants(tray)
         assert helpers, "the phone process and Chromium's helpers run during the call"
         assert not maps_web_engine(tray)
-        wait_until(lambda n=round_number: app.output().count("phone window for 4000 closed") == n,
-                   30, "the window closes at the end of the call")
-        wait_until(lambda n=round_number: app.output().count("phone process exited") == n, 20,
-                   "the phone process exits after the linger")
-        wait_until(lambda: descendants(tray) == [], 10, "every helper process is gone")
+        assert wait_until(lambda n=round_number: app.output().count(
+            "phone window for 4000 closed") == n, 30), "the window closes at the end of the call"
+        assert wait_until(lambda n=round_number: app.output().count(
+            "phone process exited") == n, 20), "the phone process exits after the linger"
+        assert wait_until(lambda: descendants(tray) == [], 10), "every helper process is gone"
         # The webphone URL was asked for by the phone process: the tray process never
         # loaded the web engine, nor the HTTP client, for these calls.
         assert not maps_web_engine(tray) and not maps_http_stack(tray)

@@ -6,6 +6,7 @@ import time
 
 import pytest
 from support.app_process import tvdesk_cli
+from support.xserver import wait_until
 
 pytestmark = [pytest.mark.e2e]
 
@@ -19,14 +20,6 @@ def write_settings(home, **values):
 def webphone_calls(sandbox):
     return [r for r in sandbox.requests if r.path.rstrip("/") == "/webphone"]
 
-
-def wait_until(predicate, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 @pytest.mark.webengine
@@ -79,7 +72,7 @@ def test_a_crashed_instance_does_not_block_the_next_start(sandbox, app_env, star
     again.wait_for_log("tvdesk ready")
     result = tvdesk_cli(home, env, "dial", "4001", "--ramal", "4000", "--yes")
     assert result.returncode == 0, result.stderr
-    assert wait_until(lambda: len(webphone_calls(sandbox)) == 1)
+    assert wait_until(lambda: len(webphone_calls(sandbox)) == 1, 30)
 
 
 def test_a_link_handed_over_without_a_display_says_only_how_it_went(sandbox, app_env, start_app,

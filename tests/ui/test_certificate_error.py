@@ -4,12 +4,9 @@ instead of seeing a blank window."""
 
 from __future__ import annotations
 
-import http.server
-import ssl
-import threading
-
 import pytest
 import trustme
+from support.https_server import https_server
 
 from tvdesk.core import i18n
 from tvdesk.phone.background_host import BackgroundPhone
@@ -32,29 +29,8 @@ def untrusted_server():
     """HTTPS on loopback with a certificate from a throwaway CA nobody trusts.
     `hits` lists every HTTP request that got through TLS: none, if it was refused."""
     ca = trustme.CA()
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("127.0.0.1").configure_cert(context)
-    hits: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            hits.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(PAGE)))
-            self.end_headers()
-            self.wfile.write(PAGE)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    server.handle_error = lambda *args: None   # the refused handshakes are expected
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"https://127.0.0.1:{server.server_port}", hits
-    server.shutdown()
-    server.server_close()
+    with https_server(ca, PAGE, "text/html; charset=utf-8", quiet_handshakes=True) as served:
+        yield served
 
 
 def test_an_untrusted_certificate_shows_the_banner_and_is_never_accepted(

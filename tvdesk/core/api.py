@@ -40,6 +40,7 @@ from tvdesk.core.webphone_url import (  # noqa: F401 - part of the client's inte
     MAX_URL_LENGTH,
     BadAddressError,
     WebAddress,
+    check_webphone_for_api,
     check_webphone_host,
     check_webphone_url,
     is_loopback_host,
@@ -330,8 +331,7 @@ class TotalVoiceClient:
             raise errors.UnexpectedResponseError(200, None, "dados.url missing")
         # Before any web view sees it, and for `tvdesk url` alike: a sound address, never
         # plain http under an https API, on a host the person expects.
-        check_webphone_url(url, require_https=self.base_url.startswith("https://"))
-        check_webphone_host(url, self.base_url)
+        check_webphone_for_api(url, self.base_url)
         return url
 
     def list_extensions(self) -> list[Extension]:

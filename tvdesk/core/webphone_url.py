@@ -149,6 +149,14 @@ def check_webphone_host(url: str, api_base: str) -> None:
     raise errors.UnsafeUrlError(_("unexpected host"))
 
 
+def check_webphone_for_api(url: str, api_base: str) -> None:
+    """Refuse a webphone URL the API at `api_base` gave that no web view should open: an
+    unsound address, plain http under an https API, or a host the person would not expect.
+    One check for every place a URL arrives (the client, a URL from the phone process)."""
+    check_webphone_url(url, require_https=api_base.lower().startswith("https://"))
+    check_webphone_host(url, api_base)
+
+
 def origin_key(url: str) -> tuple[str, str, int] | None:
     """(scheme, host, port) with the scheme's default port filled in; None when the text
     has no usable origin."""

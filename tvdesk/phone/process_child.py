@@ -173,6 +173,7 @@ class PhoneProcess:
         self.inbox = Inbox()
         self.inbox.arrived.connect(self._drain)
         self.windows: dict[int, Any] = {}
+        self._geometries: dict[int, str] = {}   # a closing window's last geometry
         self.pages: dict[int, Any] = {}
         self._profile: Any = None
         self._spare: Any = None
@@ -249,7 +250,8 @@ class PhoneProcess:
         self._forward_page(ident, window.page)
         window.reload_requested.connect(
             lambda _ramal: self.send({"ev": wire.RELOAD_REQUESTED, "id": ident}))
-        window.geometry_changed.connect(lambda text: setattr(window, "_last_geometry", text))
+        # PhoneWindow says its geometry just before it says it closed: both go in one event.
+        window.geometry_changed.connect(lambda text: self._geometries.__setitem__(ident, text))
         window.closed.connect(lambda _ramal: self._window_closed(ident))
         window.windowTitleChanged.connect(lambda title: self.send(
             {"ev": wire.TITLE, "id": ident, "title": title}))
@@ -258,9 +260,9 @@ class PhoneProcess:
         self.send({"ev": wire.WINDOW_SHOWN, "id": ident})
 
     def _window_closed(self, ident: int) -> None:
-        window = self.windows.pop(ident, None)
-        geometry = getattr(window, "_last_geometry", "") if window is not None else ""
-        self.send({"ev": wire.WINDOW_CLOSED, "id": ident, "geometry": geometry})
+        self.windows.pop(ident, None)
+        self.send({"ev": wire.WINDOW_CLOSED, "id": ident,
+                   "geometry": self._geometries.pop(ident, "")})
 
     def open_page(self, ident: int, url: str, host: str) -> None:
         from PySide6.QtCore import QUrl

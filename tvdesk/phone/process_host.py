@@ -35,7 +35,7 @@ from tvdesk.core.executables import gui_executable
 from tvdesk.core.i18n import _, current_language
 from tvdesk.core.redact import redact
 from tvdesk.core.webphone_protocol import WebphoneEvent, build_command, parse_event
-from tvdesk.core.webphone_url import check_webphone_host, check_webphone_url
+from tvdesk.core.webphone_url import check_webphone_for_api
 from tvdesk.phone.session import PhoneSession
 
 log = logging.getLogger("tvdesk.phone.process")
@@ -77,9 +77,6 @@ class WireReceiver(Protocol):
 
 
 class PhoneProcessLink(QObject):
-    started = Signal()         # the process was started (not yet ready)
-    ready = Signal()           # its engine is up
-    stopped = Signal()         # it exited, asked to or not
     open_external = Signal(QUrl)   # a link the person clicked in a page
 
     def __init__(self, linger: Callable[[], float], parent: QObject | None = None,
@@ -135,7 +132,6 @@ class PhoneProcessLink(QObject):
         self.starts += 1
         log.info("starting the phone process")
         process.start(program, arguments)
-        self.started.emit()
 
     def stop(self, wait_ms: int = 3000) -> None:
         """Quit now (the app is quitting): pages first, then the process."""
@@ -196,7 +192,6 @@ class PhoneProcessLink(QObject):
         receivers, self._receivers = self._receivers, {}
         for receiver in receivers.values():
             receiver.on_process_gone()
-        self.stopped.emit()
 
     def _failed(self, process: QProcess, error: QProcess.ProcessError) -> None:
         if error == QProcess.ProcessError.FailedToStart and process is self._process:
@@ -288,7 +283,6 @@ class PhoneProcessLink(QObject):
             self.is_ready = True
             if not self._receivers:
                 self._start_linger()   # the linger counts from when the engine is up
-            self.ready.emit()
         elif event == wire.OPEN_EXTERNAL:
             url = QUrl(str(message.get("url", "")))
             if url.scheme() in ("http", "https"):
@@ -359,8 +353,7 @@ class UrlRequest(QObject):
         if url:
             # The same host policy as a URL fetched here: the tray decides, not the child.
             try:
-                check_webphone_url(url, require_https=self._api_base.lower().startswith("https:"))
-                check_webphone_host(url, self._api_base)
+                check_webphone_for_api(url, self._api_base)
             except TvdeskError as refused:
                 self._on_error(refused)
             else:
@@ -386,7 +379,6 @@ class RemoteWindow(QObject):
     closed = Signal(str)             # ramal
     geometry_changed = Signal(str)   # base64 geometry, saved by the owner
     reload_requested = Signal(str)   # ramal
-    title_changed = Signal(str)
 
     def __init__(self, link: PhoneProcessLink, url: str, ramal: str, number_display: str,
                  fechar_fim: bool, geometry: str = "", demo: bool = False) -> None:
@@ -413,9 +405,6 @@ class RemoteWindow(QObject):
     def windowTitle(self) -> str:   # the name PhoneWindow has
         return self._title
 
-    def isVisible(self) -> bool:
-        return self._open
-
     def present(self) -> None:
         self._link.send({"op": wire.PRESENT_WINDOW, "id": self.ident})
 
@@ -433,7 +422,6 @@ class RemoteWindow(QObject):
             self.shown.emit()
         elif event == wire.TITLE:
             self._title = str(message.get("title", ""))
-            self.title_changed.emit(self._title)
         elif event == wire.RENDERER_GONE:
             self.session.page_lost()
         elif event == wire.RELOAD_REQUESTED:

@@ -3,16 +3,14 @@ company CA that re-signs TLS is trusted where the system trusts it."""
 
 from __future__ import annotations
 
-import http.server
 import json
 import os
-import ssl
 import subprocess
 import sys
-import threading
 
 import pytest
 import trustme
+from support.https_server import https_server
 
 SALDO = json.dumps({"status": 200, "sucesso": True, "motivo": 0, "mensagem": "saldo atual",
                     "dados": {"saldo": 12.5}}).encode()
@@ -38,26 +36,8 @@ def company_ca_server(tmp_path):
     store of the child process knows (SSL_CERT_FILE is where OpenSSL's store is read)."""
     ca = trustme.CA()
     ca.cert_pem.write_to_path(str(tmp_path / "company-ca.pem"))
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("127.0.0.1").configure_cert(context)
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(SALDO)))
-            self.end_headers()
-            self.wfile.write(SALDO)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"https://127.0.0.1:{server.server_port}", tmp_path / "company-ca.pem"
-    server.shutdown()
-    server.server_close()
+    with https_server(ca, SALDO, "application/json") as (url, _hits):
+        yield url, tmp_path / "company-ca.pem"
 
 
 def run_client(base, ca_file, mode):
