@@ -56,8 +56,10 @@ def test_a_debug_session_never_shows_a_secret(sandbox, app_env, start_app, tmp_p
                          "url", "--ramal", "4000")
     assert url_run.returncode == 0 and "signature=" in url_run.stdout
     printed.append(url_run.stderr)
-    printed.append(tvdesk_cli(home, dict(env, TVDESK_TOKEN="wrong-" + sandbox.token),
-                              "--debug", "extensions").stderr)
+    wrong = tvdesk_cli(home, dict(env, TVDESK_TOKEN="wrong-" + sandbox.token),
+                       "--debug", "--api-base", sandbox.base_url, "extensions")
+    assert wrong.returncode == 3, wrong.stderr     # refused by the API (loopback only)
+    printed.append(wrong.stderr)
     assert tvdesk_cli(home, env, "quit").returncode == 0
     app.process.wait(20)
 
