@@ -177,6 +177,7 @@ class PhoneProcess:
         self.pages: dict[int, Any] = {}
         self._profile: Any = None
         self._spare: Any = None
+        self._quitting = False
         wire_.wake = self.inbox.arrived.emit
         self.inbox.arrived.emit()   # what came while Qt was starting
 
@@ -188,8 +189,9 @@ class PhoneProcess:
 
     def handle(self, message: dict[str, Any] | None) -> None:
         if message is None or message.get("op") == wire.QUIT:
-            log.info("phone process: quitting")
-            self.quit()
+            if not self._quitting:   # "quit", then the end of input: one quit
+                log.info("phone process: quitting")
+                self.quit()
             return
         op, ident = message.get("op"), message.get("id")
         try:
@@ -299,6 +301,7 @@ class PhoneProcess:
         return True
 
     def quit(self) -> None:
+        self._quitting = True
         self._wire.wake = None   # nothing more is handed to this side
         for window in list(self.windows.values()):
             window.close()

@@ -348,8 +348,7 @@ class UrlRequest(QObject):
         if self.ident < 0:
             return   # answered already
         self._timer.stop()
-        self._link.unregister(self.ident)
-        self.ident = -1
+        ident, self.ident = self.ident, -1
         if url:
             # The same host policy as a URL fetched here: the tray decides, not the child.
             try:
@@ -360,6 +359,9 @@ class UrlRequest(QObject):
                 self._on_url(url)
         else:
             self._on_error(error or PhoneProcessFailed())
+        # After the answer: the page it opens is registered by now, so the process is never
+        # without a page in between (no linger started and stopped for nothing).
+        self._link.unregister(ident)
         self.deleteLater()
 
 
