@@ -12,7 +12,6 @@ import argparse
 import json
 import logging
 import signal
-import socket
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -51,8 +50,10 @@ if TYPE_CHECKING:
     from tvdesk.ops import BackgroundRunner
     from tvdesk.phone.dialer import Dialer
     from tvdesk.ui.hotkey import GlobalHotkey
-    from tvdesk.ui.main_window import LazyMainWindow, MainWindow
+    from tvdesk.ui.lazy_main_window import LazyMainWindow
+    from tvdesk.ui.main_window import MainWindow
     from tvdesk.ui.messages import MessageBus
+    from tvdesk.ui.signal_hold import SignalHold
     from tvdesk.ui.tray import TrayController
 
 log = logging.getLogger("tvdesk.app")
@@ -167,12 +168,12 @@ def run_desktop(args: argparse.Namespace, paths: AppPaths) -> int:
         return ExitCode.UNEXPECTED
     for note in prepare_qt_environment(quiet=not args.debug):
         log.warning(note)
-    from PySide6.QtCore import QCoreApplication, QSocketNotifier, Qt, QTimer, qInstallMessageHandler
+    from PySide6.QtCore import QCoreApplication, QSocketNotifier, QTimer, qInstallMessageHandler
 
     from tvdesk.core.account import resolve_account
     from tvdesk.core.token_store import TokenStore
-    from tvdesk.single_instance import InstanceLock, InstanceServer
-    from tvdesk.ui.application import TvdeskApplication
+    from tvdesk.instance_lock import InstanceLock
+    from tvdesk.ui.application import make_application
 
     request = startup_request(args)
     lock = InstanceLock(paths.config_dir)
@@ -182,39 +183,70 @@ def run_desktop(args: argparse.Namespace, paths: AppPaths) -> int:
         log.warning(display_note)
         print("tvdesk: " + _("no display found: running without windows; use 'tvdesk dial' "
                              "to call and 'tvdesk quit' to stop."), file=sys.stderr)
-    # Qt WebEngine is imported later (warm-up, a background phone or the first call), and
-    # it needs this flag set before the application object exists.
-    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
-    qInstallMessageHandler(_qt_message_to_log)   # Qt's warnings go to our log, not the terminal
-    qapp = TvdeskApplication(sys.argv[:1])
-    qapp.setApplicationName("tvdesk")
-    qapp.setDesktopFileName("tvdesk")
-    _install_qt_translations(qapp)
     paths.ensure()
-
     token_store = TokenStore()
     token_store.take_from_environment()   # before the web engine (or anything) starts a child
     account = resolve_account(paths, args.api_base, args.sandbox, token_store)
-    desktop = build_desktop(qapp, paths, account, token_store)
-    server = InstanceServer(paths.instance_name, desktop.requests.handle, qapp)
-    if not server.listen():
-        log.warning("could not listen on the instance socket: later starts will not reach this one")
-    if (not args.minimized and not args.link) or desktop.tray is None:
-        desktop.show_main_window()
-    if request["command"] != "show":
-        QTimer.singleShot(0, lambda: desktop.requests.handle(request, _log_reply))
-    qapp.link_opened.connect(desktop.open_link)
+    messages, state = load_state(paths, account)   # no Qt application needed yet
+    if state.settings.web_pages_in_app_process():
+        # A page shown by this process (an embedded extension, or every page with the
+        # phone process off) needs this before the application object exists. Creating
+        # Qt's namespace enums costs ~20 ms, so a start that shows pages only in the phone
+        # process skips it (Qt WebEngine still works without it, GPU sharing aside).
+        from PySide6.QtCore import Qt
 
-    def excepthook(kind: type[BaseException], value: BaseException, traceback: Any) -> None:
-        log.error("unexpected error", exc_info=(kind, value, traceback))
-        report_unexpected_error(desktop.windows.visible_window(), str(paths.log_file))
+        QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    qInstallMessageHandler(_qt_message_to_log)   # Qt's warnings go to our log, not the terminal
+    qapp = make_application(sys.argv[:1])
+    qapp.setApplicationName("tvdesk")
+    qapp.setDesktopFileName("tvdesk")
+    _install_qt_translations(qapp)
+    # The tray is the first thing painted; the rest is built on the event loop's first
+    # turn, and what the menu is asked meanwhile is held until then (TrayFirst).
+    first = show_tray_first(qapp, messages, state)
+    if first.tray is not None:
+        qapp.sync()   # the dock request goes to the tray host now, not after `finish`
+        log.info("tvdesk tray shown")
+    started: dict[str, Any] = {}
 
-    sys.excepthook = excepthook
-    _quit_on_signals(qapp, desktop.shutdown.quit, QSocketNotifier)
-    log.info("tvdesk ready (%s)", "demo sandbox" if account.demo else account.api_base)
+    def finish() -> None:
+        try:
+            finish_start(first)
+        except Exception:   # as before the event loop: said in a sentence, the log has why
+            log.exception("tvdesk failed to start")
+            print("tvdesk: " + _("could not start; details are in the log: {path}",
+                                 path=paths.log_file), file=sys.stderr)
+            qapp.exit(ExitCode.UNEXPECTED)
+
+    def finish_start(first: TrayFirst) -> None:
+        from tvdesk.single_instance import InstanceServer
+
+        desktop = finish_desktop(first, qapp, paths, token_store)
+        started["desktop"] = desktop
+        server = InstanceServer(paths.instance_name, desktop.requests.handle, qapp)
+        if not server.listen():
+            log.warning("could not listen on the instance socket: later starts will not reach "
+                        "this one")
+        started["server"] = server
+        if (not args.minimized and not args.link) or desktop.tray is None:
+            desktop.show_main_window()
+        if request["command"] != "show":
+            QTimer.singleShot(0, lambda: desktop.requests.handle(request, _log_reply))
+        qapp.link_opened.connect(desktop.open_link)
+
+        def excepthook(kind: type[BaseException], value: BaseException, traceback: Any) -> None:
+            log.error("unexpected error", exc_info=(kind, value, traceback))
+            report_unexpected_error(desktop.windows.visible_window(), str(paths.log_file))
+
+        sys.excepthook = excepthook
+        _quit_on_signals(qapp, desktop.shutdown.quit, QSocketNotifier)
+        log.info("tvdesk ready (%s)", "demo sandbox" if account.demo else account.api_base)
+
+    QTimer.singleShot(0, finish)
     code = qapp.exec()
-    server.close()
-    desktop.state.account.close()
+    if "server" in started:
+        started["server"].close()
+    first.state.account.close()
     lock.release()
     return code
 
@@ -286,20 +318,64 @@ class Desktop:
                              _log_reply)
 
 
-def build_desktop(qapp: QApplication, paths: AppPaths, account: Account, token_store: TokenStore,
-                  use_tray: bool | None = None,
-                  exit_app: Callable[[int], None] | None = None) -> Desktop:
-    """The composition root of the running app. Phases:
+@dataclass
+class TrayFirst:
+    """What start-up shows before anything else: the shared state and the tray with its
+    menu. The controllers that act on the menu are built on the event loop's next turn;
+    what the menu says meanwhile is held (`tray_hold`) and said again then."""
 
-    1. shared state: the message bus, the account with its settings and history, workers;
-    2. widgets: the main window and the tray (the tray appears at the end of this call);
-    3. controllers, each with one job: dialler, quick dial, background phones and
-       incoming calls, account flow, settings flow, help, presenter, instance requests,
-       shutdown;
-    4. wiring: signals between them, here and nowhere else;
-    5. after the event loop's first turn: clipboard, keyring notice, extension import,
-       hotkey, background phones, and the signs of intent that warm the web engine up.
-    """
+    messages: MessageBus
+    state: AppState
+    windows: LazyMainWindow
+    tray: TrayController | None
+    presenter: Presenter
+    tray_hold: SignalHold | None
+
+
+def load_state(paths: AppPaths, account: Account) -> tuple[MessageBus, AppState]:
+    """Phase 1 of the desktop, which needs no QApplication: the message bus, and the
+    account with its settings and history. Kept alive by whoever holds them (no Qt parent:
+    the app makes them before its QApplication, to read the settings first)."""
+    from tvdesk.desktop.state import AppState
+    from tvdesk.ui.messages import MessageBus
+
+    messages = MessageBus()
+    return messages, AppState(paths, account, messages)
+
+
+def show_tray_first(qapp: QApplication, messages: MessageBus, state: AppState,
+                    use_tray: bool | None = None) -> TrayFirst:
+    """Phase 2: the tray, shown, its menu built; the main window waits until first needed.
+
+    Only what the tray needs is imported here; the controllers' modules (the bulk of
+    start-up's imports) wait for `finish_desktop`."""
+    from tvdesk.desktop.presenter import Presenter
+    from tvdesk.ui.lazy_main_window import LazyMainWindow
+    from tvdesk.ui.signal_hold import SignalHold
+    from tvdesk.ui.tray import TrayController
+
+    tray_wanted = TrayController.available() if use_tray is None else use_tray
+    windows = LazyMainWindow(lambda: state.settings.main_window_geometry, qapp)
+    messages.question_parent = windows.visible_window
+    tray = TrayController(qapp) if tray_wanted else None
+    # Without a tray the main window is home: closing it quits (see _on_main_window_close).
+    qapp.setQuitOnLastWindowClosed(False)
+    presenter = Presenter(state, windows, tray, qapp)
+    presenter.refresh()
+    hold = SignalHold(tray) if tray is not None else None
+    if tray is not None:
+        tray.show()
+    return TrayFirst(messages, state, windows, tray, presenter, hold)
+
+
+def finish_desktop(first: TrayFirst, qapp: QApplication, paths: AppPaths,
+                   token_store: TokenStore,
+                   exit_app: Callable[[int], None] | None = None) -> Desktop:
+    """Phases 3 and 4: the controllers, each with one job (dialler, quick dial,
+    background phones and incoming calls, account flow, settings flow, help, instance
+    requests, shutdown), then the wiring between them, here and nowhere else. Phase 5,
+    after the event loop's next turn: clipboard, keyring notice, extension import,
+    hotkey, background phones, and the signs of intent that warm the web engine up."""
     from PySide6.QtCore import QTimer
 
     from tvdesk.desktop.accounts import AccountFlow
@@ -307,31 +383,17 @@ def build_desktop(qapp: QApplication, paths: AppPaths, account: Account, token_s
     from tvdesk.desktop.incoming import HiddenCalls
     from tvdesk.desktop.instance_requests import InstanceRequests
     from tvdesk.desktop.notifier import Notifier
-    from tvdesk.desktop.presenter import Presenter
     from tvdesk.desktop.quick_dial import QuickDial
     from tvdesk.desktop.settings_flow import SettingsFlow
     from tvdesk.desktop.shutdown import Shutdown
-    from tvdesk.desktop.state import AppState
     from tvdesk.ops import BackgroundRunner
     from tvdesk.phone.dialer import Dialer
     from tvdesk.ui.hotkey import GlobalHotkey
     from tvdesk.ui.icons import app_icon
-    from tvdesk.ui.main_window import LazyMainWindow
-    from tvdesk.ui.messages import MessageBus
-    from tvdesk.ui.tray import TrayController
 
-    # 1. shared state
-    messages = MessageBus(qapp)
-    state = AppState(paths, account, messages, qapp)
+    messages, state, windows, tray = first.messages, first.state, first.windows, first.tray
     runner = BackgroundRunner(qapp)
     runner.default_failure = lambda error: messages.error(error.user_message())
-    # 2. widgets: the tray now; the main window when first shown (or a dialog needs it)
-    tray_wanted = TrayController.available() if use_tray is None else use_tray
-    windows = LazyMainWindow(lambda: state.settings.main_window_geometry, qapp)
-    messages.question_parent = windows.visible_window
-    tray = TrayController(qapp) if tray_wanted else None
-    # Without a tray the main window is home: closing it quits (see _on_main_window_close).
-    qapp.setQuitOnLastWindowClosed(False)
     # 3. controllers
     dialer = Dialer(paths, state, runner, messages, app_icon, qapp)
     dialer.embedded_panel_needed = windows.get   # building it sets dialer.embedded_panel
@@ -343,22 +405,30 @@ def build_desktop(qapp: QApplication, paths: AppPaths, account: Account, token_s
     settings_flow = SettingsFlow(state, accounts, hotkey, messages, windows.get, qapp)
     help_flow = HelpFlow(state, dialer, token_store, tray, messages, windows.visible_window,
                          qapp)
-    presenter = Presenter(state, quick_dial, hidden, windows, tray, qapp)
+    first.presenter.attach(quick_dial, hidden)
     shutdown = Shutdown(state, dialer, hotkey, notifier, tray, runner,
                         exit_app or qapp.exit, qapp)
     requests = InstanceRequests(dialer, quick_dial, lambda: _show(windows.get()), shutdown.quit,
                                 qapp)
     desktop = Desktop(state, messages, runner, dialer, windows, tray, notifier, quick_dial,
-                      hidden, accounts, settings_flow, help_flow, presenter, hotkey, requests,
-                      shutdown)
+                      hidden, accounts, settings_flow, help_flow, first.presenter, hotkey,
+                      requests, shutdown)
     # 4. wiring
     _wire(desktop, qapp)
-    presenter.refresh()
-    if tray is not None:
-        tray.show()
-    # 5. everything the tray does not need to appear waits for the event loop's first turn
+    if first.tray_hold is not None:
+        first.tray_hold.release()   # a menu click made while this was being built
+    # 5. everything the tray does not need to work waits for the event loop's next turn
     QTimer.singleShot(0, lambda: _after_start(desktop))
     return desktop
+
+
+def build_desktop(qapp: QApplication, paths: AppPaths, account: Account, token_store: TokenStore,
+                  use_tray: bool | None = None,
+                  exit_app: Callable[[int], None] | None = None) -> Desktop:
+    """The composition root of the running app, all at once (tests; the app itself
+    shows the tray first and finishes on the event loop's next turn: `run_desktop`)."""
+    first = show_tray_first(qapp, *load_state(paths, account), use_tray=use_tray)
+    return finish_desktop(first, qapp, paths, token_store, exit_app)
 
 
 def _show(window: QWidget) -> None:
@@ -434,6 +504,7 @@ def _wire_main_window(desktop: Desktop, window: MainWindow) -> None:
 def _after_start(desktop: Desktop) -> None:
     if desktop.shutdown.quitting:
         return
+    desktop.state.say_load_problems()
     desktop.quick_dial.clipboard_changed()
     _wire_intents(desktop)   # after the first clipboard read: a number already there is no sign
     problem = desktop.state.account.keyring_problem
@@ -536,6 +607,8 @@ def _install_qt_translations(qapp) -> None:
 
 def _quit_on_signals(qapp, quit_app, notifier_class) -> None:
     """SIGINT/SIGTERM quit cleanly, woken through a socket: no polling timer."""
+    import socket
+
     reader, writer = socket.socketpair()
     reader.setblocking(False)
     writer.setblocking(False)

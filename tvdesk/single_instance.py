@@ -14,17 +14,15 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QLockFile, QObject
+from PySide6.QtCore import QObject
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 log = logging.getLogger("tvdesk.instance")
 
 MAX_REQUEST_BYTES = 8192
 COMMANDS = ("show", "dial", "dial-clipboard", "ping", "quit")
-LOCK_FILE_NAME = "instance.lock"
 
 
 def send_to_running_instance(name: str, request: dict[str, Any], timeout_ms: int = 3000,
@@ -69,21 +67,6 @@ def forward_to_running_instance(name: str, request: dict[str, Any],
         time.sleep(0.1)
 
 
-class InstanceLock:
-    """Held for the whole life of the running instance."""
-
-    def __init__(self, config_dir: Path) -> None:
-        config_dir.mkdir(parents=True, exist_ok=True)
-        self._lock = QLockFile(str(config_dir / LOCK_FILE_NAME))
-        self._lock.setStaleLockTime(0)  # stale only when its process is gone, never by age
-
-    def acquire(self) -> bool:
-        return self._lock.tryLock(0)
-
-    def release(self) -> None:
-        self._lock.unlock()
-
-
 Reply = Callable[[dict[str, Any]], None]
 
 
@@ -101,7 +84,8 @@ class InstanceServer(QObject):
         self._server.newConnection.connect(self._on_new_connection)
 
     def listen(self) -> bool:
-        """Call with the InstanceLock held: any socket left over is a crashed instance's."""
+        """Call with the InstanceLock (tvdesk.instance_lock) held: any socket left over is
+        a crashed instance's."""
         QLocalServer.removeServer(self.name)
         return self._server.listen(self.name)
 

@@ -7,7 +7,6 @@ tests keep each run apart.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +34,8 @@ class AppPaths:
     @property
     def instance_name(self) -> str:
         """Name of the local socket of the running instance; one per config dir and user."""
+        import hashlib  # here: loading OpenSSL's hashes costs start-up time and memory
+
         digest = hashlib.sha256(str(self.config_dir.resolve()).encode()).hexdigest()[:12]
         user = os.environ.get("USER") or os.environ.get("USERNAME") or "user"
         return f"tvdesk-{user}-{digest}"

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import enum
 import functools
-import importlib.util
+import importlib.machinery
 import json
 import logging
 import os
@@ -94,7 +94,9 @@ def _region_metadata_files() -> frozenset[str] | None:
     importing it: settings are loaded before the tray appears, and importing phonenumbers
     costs tens of milliseconds there. None where the package is not plain files (a frozen
     app): then phonenumbers itself is asked."""
-    spec = importlib.util.find_spec("phonenumbers")
+    # PathFinder, not importlib.util.find_spec: the latter asks sys.modules first, where
+    # the lazily imported module sits, and asking it for its spec would load it.
+    spec = importlib.machinery.PathFinder.find_spec("phonenumbers")
     folders = list(spec.submodule_search_locations or []) if spec is not None else []
     for folder in folders:
         data = Path(folder) / "data"
@@ -351,6 +353,12 @@ class Settings:
 
     def ramals_of_type(self, tipo: WebphoneType) -> list[str]:
         return [e.ramal for e in self.extensions if e.tipo == tipo]
+
+    def web_pages_in_app_process(self) -> bool:
+        """Whether the app's own process shows webphone pages with these settings: an
+        embedded extension's panel, or every page when the phone process is off (the
+        dialler's rule). Otherwise only the phone process does."""
+        return not self.phone_process or bool(self.ramals_of_type(WebphoneType.EMBEDDED))
 
     def merge_extensions(self, found: list[Extension]) -> int:
         """Add extensions imported from the account; keep labels the person typed."""

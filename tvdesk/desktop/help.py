@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, qVersion
+from PySide6.QtCore import QObject, qVersion
 from PySide6.QtWidgets import QWidget
 
-from tvdesk.core.diagnostics import build_report
 from tvdesk.core.i18n import _
 from tvdesk.core.token_store import TokenStore
 from tvdesk.desktop.state import AppState
@@ -35,6 +34,7 @@ class HelpFlow(QObject):
 
     def diagnostics(self) -> str:
         from tvdesk.core.api import tls_trust  # requests: only when asked
+        from tvdesk.core.diagnostics import build_report
 
         state = self._state
         account = state.account
@@ -50,6 +50,8 @@ class HelpFlow(QObject):
                    ("Qt", qVersion())])
 
     def open_about(self) -> None:
+        from PySide6.QtCore import Qt  # here, not at start-up: Qt's enums take ~20 ms
+
         from tvdesk.ui.about_dialog import AboutDialog
 
         account = self._state.account

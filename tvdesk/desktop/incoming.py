@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
@@ -18,9 +19,11 @@ from tvdesk.desktop.state import AppState
 from tvdesk.phone.background_host import BackgroundPhone
 from tvdesk.phone.session import PhoneSession
 from tvdesk.phone.states import ConnectionState
-from tvdesk.ui.call_bar_window import CallBarWindow
 from tvdesk.ui.messages import MessageBus
-from tvdesk.ui.ringing_window import RingingWindow
+
+if TYPE_CHECKING:   # the windows' modules load when one is first shown, not at start-up
+    from tvdesk.ui.call_bar_window import CallBarWindow
+    from tvdesk.ui.ringing_window import RingingWindow
 
 log = logging.getLogger("tvdesk.hidden")
 
@@ -89,6 +92,8 @@ class HiddenCalls(QObject):
             return
         window = self.call_bars.get(ramal)
         if window is None:
+            from tvdesk.ui.call_bar_window import CallBarWindow
+
             window = CallBarWindow(ramal)
             window.attach(phone.session, self._state.settings.region)
             window.online_toggled.connect(
@@ -119,6 +124,8 @@ class HiddenCalls(QObject):
                 session.hangup()
             return   # ignored calls ring out in the page and are recorded as missed
         name = settings.favourite_name_for(self._api_value(number) or number, self._api_value)
+        from tvdesk.ui.ringing_window import RingingWindow
+
         window = RingingWindow(number, name, phone.ramal, settings.region)
         window.answered.connect(lambda: self._answer(phone, session))
         window.declined.connect(lambda: self._decline(phone, session))

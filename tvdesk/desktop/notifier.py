@@ -3,12 +3,16 @@ showing, otherwise a tray balloon, otherwise a notice in the corner of the scree
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject
 
-from tvdesk.ui.main_window import LazyMainWindow, MainWindow
-from tvdesk.ui.messages import Message
-from tvdesk.ui.toast import Toast
-from tvdesk.ui.tray import TrayController
+if TYPE_CHECKING:
+    from tvdesk.ui.lazy_main_window import LazyMainWindow
+    from tvdesk.ui.main_window import MainWindow
+    from tvdesk.ui.messages import Message
+    from tvdesk.ui.toast import Toast
+    from tvdesk.ui.tray import TrayController
 
 
 class Notifier(QObject):
@@ -28,6 +32,8 @@ class Notifier(QObject):
         if self._tray is not None and self._tray.notify(message.text, message.error):
             return
         if self.toast is None:
+            from tvdesk.ui.toast import Toast  # the first notice without a tray or window
+
             self.toast = Toast()
         self.toast.notify(message.text, message.error)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from tvdesk.core.account import Account
 from tvdesk.core.history import DEMO_HISTORY_FILE_NAME, HISTORY_FILE_NAME, CallHistory
@@ -32,6 +32,7 @@ class AppState(QObject):
         self.paths = paths
         self._messages = messages
         self.account = account
+        self._load_problems: list[str] = []   # said by say_load_problems, once someone listens
         self.settings = self._load_settings(account.settings_store)
         self.history = self._load_history()
 
@@ -77,6 +78,7 @@ class AppState(QObject):
         self.account_changed.emit()
         self.settings_changed.emit()
         self.history_changed.emit()
+        self.say_load_problems()
 
     def _load_settings(self, store: SettingsStore) -> Settings:
         settings = store.load()
@@ -87,7 +89,7 @@ class AppState(QObject):
                 if store.restored_from_backup else \
                 _("The settings file was damaged and has been set aside ({path}); "
                   "tvdesk started with default settings.", path=where)
-            QTimer.singleShot(0, lambda: self._messages.error(text))
+            self._load_problems.append(text)
         return settings
 
     def _load_history(self) -> CallHistory:
@@ -95,7 +97,13 @@ class AppState(QObject):
         history = CallHistory(self.paths.data_dir / name, self.settings.history_limit)
         history.load()
         if history.load_problem:
-            QTimer.singleShot(0, lambda: self._messages.error(
-                _("The call history file was damaged and has been set aside; "
-                  "older calls may be missing.")))
+            self._load_problems.append(_("The call history file was damaged and has been set "
+                                         "aside; older calls may be missing."))
         return history
+
+    def say_load_problems(self) -> None:
+        """Tell the person what was wrong with the files just loaded. At start-up this
+        waits until the desktop is wired, so the words reach the tray or the window."""
+        problems, self._load_problems = self._load_problems, []
+        for text in problems:
+            self._messages.error(text)

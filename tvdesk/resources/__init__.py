@@ -13,7 +13,6 @@ import atexit
 import shutil
 import tempfile
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 ICON_NAMES = ("tvdesk.svg", "tvdesk-demo.svg", "tvdesk-connected.svg", "tvdesk-connecting.svg",
@@ -25,6 +24,11 @@ LINUX_NAMES = ("tvdesk.desktop", "br.com.tvdesk.metainfo.xml")
 @cache
 def resources_root() -> Path:
     """A real directory holding icons/ and linux/ (Qt and copies need file paths)."""
+    here = Path(__file__).parent
+    if (here / "icons").is_dir():
+        return here   # plain files (wheel, editable, bundle): importlib.resources costs ~5 ms
+    from importlib import resources
+
     root = resources.files(__name__)
     if isinstance(root, Path):
         return root

@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from tvdesk.resources import resources_root
@@ -23,6 +22,8 @@ def app_icon(demo: bool = False) -> QIcon:
     path = resources_dir() / "icons" / name
     icon = QIcon(str(path)) if path.exists() else QIcon()
     if icon.isNull():
+        from PySide6.QtCore import Qt  # creating Qt's enums costs start-up ~20 ms
+
         pixmap = QPixmap(64, 64)
         pixmap.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pixmap)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from PySide6.QtCore import QByteArray, QObject, Qt, Signal
+from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -261,36 +259,3 @@ class MainWindow(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:
         event.ignore()
         self.close_requested.emit()
-
-
-class LazyMainWindow(QObject):
-    """The main window, built the first time it is needed: shown, or a dialog wants a
-    parent. A tvdesk started minimized waits in the tray without it, which keeps start-up
-    short and the idle app small; `built` lets its owner wire it up and fill it in."""
-
-    built = Signal(object)   # MainWindow
-
-    def __init__(self, geometry: Callable[[], str], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._geometry = geometry
-        self._window: MainWindow | None = None
-
-    @property
-    def window(self) -> MainWindow | None:
-        """The window if it was built; None otherwise (nothing is built here)."""
-        return self._window
-
-    def get(self) -> MainWindow:
-        if self._window is None:
-            window = MainWindow()
-            window.restore_geometry_from(self._geometry())
-            self._window = window
-            self.built.emit(window)
-        return self._window
-
-    def is_visible(self) -> bool:
-        return self._window is not None and self._window.isVisible()
-
-    def visible_window(self) -> MainWindow | None:
-        """A parent for a dialog that should sit on the window, when the window shows."""
-        return self._window if self.is_visible() else None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
@@ -20,7 +21,9 @@ from PySide6.QtWidgets import QWidget
 from tvdesk.core.dialing import CONFIRMATION_TIMEOUT, ConfirmationAnswer, DialRequest
 from tvdesk.core.phone_numbers import DialTarget
 from tvdesk.core.redact import redact
-from tvdesk.ui.confirm_dial import ConfirmDialBox
+
+if TYPE_CHECKING:
+    from tvdesk.ui.confirm_dial import ConfirmDialBox
 
 log = logging.getLogger("tvdesk.messages")
 
@@ -75,6 +78,8 @@ class MessageBus(QObject):
                               on_answer: Callable[[ConfirmationAnswer], None],
                               international: bool = False) -> None:
         """Show the number and extension; `on_answer` runs once, whatever happens."""
+        from tvdesk.ui.confirm_dial import ConfirmDialBox  # a dialog, built when asked
+
         box = ConfirmDialBox(target, ramal, request.source, self.question_parent(),
                              international=international)
         self._open_questions.append(box)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from PySide6.QtCore import QDateTime, QLocale
 
 from tvdesk.core.history import CallRecord
@@ -17,6 +15,8 @@ def _locale() -> QLocale:
 
 
 def when_text(epoch: float, now: float | None = None) -> str:
+    from datetime import datetime  # on first use: the tray appears without it
+
     moment = QDateTime.fromSecsSinceEpoch(int(epoch))
     today = datetime.fromtimestamp(now).date() if now else datetime.now().date()
     locale = _locale()
