@@ -28,7 +28,6 @@ from tvdesk.core.exit_codes import ExitCode
 from tvdesk.core.formatting import format_money
 from tvdesk.core.i18n import _
 from tvdesk.core.paths import AppPaths, resolve_paths
-from tvdesk.core.phone_numbers import normalize
 from tvdesk.core.settings import WEBPHONE_TYPES, SettingsStore, is_valid_ramal
 from tvdesk.core.terminal_text import for_terminal, json_for_terminal
 from tvdesk.core.token_store import TokenStore
@@ -193,6 +192,8 @@ class Cli:
     # --- commands -----------------------------------------------------------------
 
     def cmd_url(self) -> int:
+        from tvdesk.core.phone_numbers import normalize  # phonenumbers: only here
+
         settings = SettingsStore(self.paths.settings_file).load()
         number = normalize(self.args.ligar_para, settings.region).api_value \
             if self.args.ligar_para else None
@@ -230,6 +231,8 @@ class Cli:
         else:
             if not self.args.number:
                 raise InvalidInputError(_("give the number to call, or --clipboard"))
+            from tvdesk.core.phone_numbers import normalize  # phonenumbers: only here
+
             target = normalize(self.args.number, SettingsStore(self.paths.settings_file).load().region)
             request = {"command": "dial", "ramal": self.args.ramal, "number": target.api_value,
                        "source": "cli", "confirmed": confirmed}

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tvdesk.core.exit_codes import ExitCode
-from tvdesk.core.phone_numbers import DialTarget
+
+if TYPE_CHECKING:
+    from tvdesk.core.phone_numbers import DialTarget
 
 
 class DialSource(enum.Enum):

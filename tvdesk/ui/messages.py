@@ -19,10 +19,10 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 from tvdesk.core.dialing import CONFIRMATION_TIMEOUT, ConfirmationAnswer, DialRequest
-from tvdesk.core.phone_numbers import DialTarget
 from tvdesk.core.redact import redact
 
 if TYPE_CHECKING:
+    from tvdesk.core.phone_numbers import DialTarget
     from tvdesk.ui.confirm_dial import ConfirmDialBox
 
 log = logging.getLogger("tvdesk.messages")

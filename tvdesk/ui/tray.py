@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from tvdesk.core.history import CallRecord
 from tvdesk.core.i18n import _
-from tvdesk.core.phone_numbers import DialTarget
 from tvdesk.core.settings import Settings
 from tvdesk.ui.icons import status_icon
-from tvdesk.ui.quick_dial_text import favourite_text, recent_text
+
+if TYPE_CHECKING:
+    from tvdesk.core.phone_numbers import DialTarget
 
 
 class TrayController(QObject):
@@ -146,6 +149,8 @@ class TrayController(QObject):
         self.menu.addMenu(self.favourites_menu)
 
     def _fill_recent(self) -> None:
+        from tvdesk.ui.quick_dial_text import recent_text  # when the submenu opens
+
         self.recent_menu.clear()
         for record in self._recent:
             action = self.recent_menu.addAction(recent_text(record))
@@ -155,6 +160,8 @@ class TrayController(QObject):
         self.recent_menu.addAction(_("Clear history"), self.clear_history.emit)
 
     def _fill_favourites(self) -> None:
+        from tvdesk.ui.quick_dial_text import favourite_text  # when the submenu opens
+
         self.favourites_menu.clear()
         settings = self._settings
         for favourite in settings.favourites:
