@@ -73,7 +73,7 @@ def _tvdesk(ctx: BenchContext, sandbox: Sandbox, index: int) -> tuple[float, flo
 def run(ctx: BenchContext) -> list[Row]:
     if ctx.xsession is None:
         raise Failed("needs Xvfb and the tray host")
-    reps = 3 if ctx.quick else 7
+    reps = 5 if ctx.quick else 15   # cheap runs; the medians of this many are steadier
     sandbox = Sandbox(ctx.cleanup, extra_extensions=2)
     note("startup: warm-up runs")
     _baseline(ctx)

@@ -27,9 +27,9 @@ DRIVER = textwrap.dedent("""
     def snapshot():
         import PySide6.QtCore as core
         numbers = sys.modules.get("phonenumbers")
+        roots = ("tvdesk", "PySide6", "requests", "urllib3", "keyring", "_hashlib", "ssl")
         return {"modules": sorted(name for name in sys.modules
-                                  if name.split(".")[0] in ("tvdesk", "PySide6", "requests",
-                                                            "urllib3", "keyring")),
+                                  if name.split(".")[0] in roots),
                 "qt_namespace_enums": "Qt" in core.__dict__,
                 "phonenumbers": None if numbers is None else type(numbers).__name__}
 
@@ -61,7 +61,8 @@ NEVER_AT_START = ("tvdesk.ui.main_window", "tvdesk.ui.settings_dialog", "tvdesk.
                   "tvdesk.ui.confirm_dial", "tvdesk.ui.call_bar_window",
                   "tvdesk.ui.ringing_window", "tvdesk.ui.about_dialog", "tvdesk.core.api",
                   "tvdesk.core.diagnostics", "PySide6.QtWebEngineCore",
-                  "PySide6.QtWebEngineWidgets", "requests", "urllib3", "keyring")
+                  "PySide6.QtWebEngineWidgets", "requests", "urllib3", "keyring",
+                  "_hashlib", "ssl")   # OpenSSL: start-up time, and memory kept all day
 CONTROLLERS = ("tvdesk.phone.dialer", "tvdesk.desktop.quick_dial", "tvdesk.desktop.incoming",
                "tvdesk.desktop.accounts", "tvdesk.desktop.settings_flow",
                "tvdesk.desktop.help", "tvdesk.single_instance", "PySide6.QtNetwork")

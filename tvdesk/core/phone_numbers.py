@@ -54,7 +54,11 @@ _WRAPPING = (";|,:!?.\u2026"                                  # ; | , : ! ? . â€
              "\"'`\u00b4\u201c\u201d\u201e\u2018\u2019\u201a\u00ab\u00bb\u2039\u203a"  # quotes
              "[]{}<>")
 _SEPARATOR = re.compile("[" + re.escape(_WRAPPING.replace(".", "")) + "]")
-_EDGES = _WRAPPING + "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace())
+# Every Unicode white space character (str.isspace) up to U+3000, written out: working it
+# out by testing 12,289 characters cost start-up ~2 ms. A test keeps the two equal.
+_SPACES = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+           "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_EDGES = _WRAPPING + _SPACES
 # A second Brazilian number written without its area code, as signatures list them
 # after a full one: "(48) 3283-0151 / 3283-0152", "(11) 98765-4321 | 9 1234-5678".
 _LOCAL_NUMBER = re.compile(r"(?<![0-9-])(?:9 ?[0-9]{4}|[2-5][0-9]{3})-[0-9]{4}(?![0-9-])")

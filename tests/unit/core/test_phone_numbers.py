@@ -461,3 +461,9 @@ def test_find_dialable_is_fast_on_typical_clipboard_text():
     for index in range(1000):
         find_dialable(texts[index % len(texts)])
     assert time.perf_counter() - started < 2
+
+
+def test_the_written_out_white_space_is_every_white_space_character_up_to_u3000():
+    from tvdesk.core.phone_numbers import _SPACES
+
+    assert _SPACES == "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace())
