@@ -28,7 +28,7 @@ from tvdesk.core.dialing import DialRequest, DialSource, call_topic
 from tvdesk.core.errors import KeyringUnavailableError
 from tvdesk.core.exit_codes import ExitCode
 from tvdesk.core.i18n import _, apply_language
-from tvdesk.core.logging_setup import configure_logging
+from tvdesk.core.logging_setup import configure_logging, rotate_from_now
 from tvdesk.core.paths import AppPaths, resolve_paths
 from tvdesk.core.terminal_text import for_terminal
 
@@ -136,7 +136,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.link = link
     paths = resolve_paths(args.basedir)
-    configure_logging(paths.log_file, debug=bool(args.debug))
+    # A desktop start makes its log file rotating once the tray is up (rotate_from_now).
+    configure_logging(paths.log_file, debug=bool(args.debug),
+                      rotate=args.command in HEADLESS_COMMANDS)
     if args.command in HEADLESS_COMMANDS:
         if args.sandbox or args.minimized:
             print("tvdesk: " + _(
@@ -221,6 +223,7 @@ def run_desktop(args: argparse.Namespace, paths: AppPaths) -> int:
     def finish_start(first: TrayFirst) -> None:
         from tvdesk.single_instance import InstanceServer
 
+        rotate_from_now()
         desktop = finish_desktop(first, qapp, paths, token_store)
         started["desktop"] = desktop
         server = InstanceServer(paths.instance_name, desktop.requests.handle, qapp)

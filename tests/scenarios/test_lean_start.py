@@ -29,7 +29,7 @@ DRIVER = textwrap.dedent("""
         numbers = sys.modules.get("phonenumbers")
         roots = ("tvdesk", "PySide6", "requests", "urllib3", "keyring", "_hashlib", "ssl")
         return {"modules": sorted(name for name in sys.modules
-                                  if name.split(".")[0] in roots),
+                                  if name.split(".")[0] in roots or name == "logging.handlers"),
                 "qt_namespace_enums": "Qt" in core.__dict__,
                 "phonenumbers": None if numbers is None else type(numbers).__name__}
 
@@ -90,6 +90,8 @@ def test_a_minimized_start_shows_the_tray_first_and_loads_only_what_it_uses(x_se
     # The tray is shown before any controller (or Qt's network module) is even imported.
     assert "tvdesk.ui.tray" in tray["modules"]
     assert [name for name in CONTROLLERS if name in tray["modules"]] == []
+    assert "logging.handlers" not in tray["modules"]   # the log file rotates from `ready` on
+    assert "logging.handlers" in ready["modules"]
     # Then every part is wired...
     assert [name for name in CONTROLLERS if name not in ready["modules"]] == []
     # ...and what a minimized start does not use stays unloaded, a second later too.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import logging.handlers
 
-from tvdesk.core.logging_setup import configure_logging
+from tvdesk.core.logging_setup import configure_logging, rotate_from_now
 from tvdesk.core.redact import register_secret
 
 TOKEN = "logging-token-6d5c4b3a2910"
@@ -104,3 +104,25 @@ def test_reconfiguring_does_not_leave_old_handlers_on_urllib3(tmp_path):
     leftovers = [h for h in urllib3_handlers
                  if h not in tvdesk_handlers and not isinstance(h, logging.NullHandler)]
     assert leftovers == []
+
+
+def test_a_plain_start_handler_becomes_rotating_on_the_same_file_and_loses_nothing(tmp_path):
+    log_file = tmp_path / "tvdesk.log"
+    configure_logging(log_file, debug=False, rotate=False)   # the desktop app's start
+    root = logging.getLogger("tvdesk")
+    assert [type(h) for h in root.handlers] == [logging.FileHandler]
+    register_secret(TOKEN)
+    logging.getLogger("tvdesk.app").info("before the tray, token %s", TOKEN)
+    rotate_from_now()
+    logging.getLogger("tvdesk.app").info("after the tray, token %s", TOKEN)
+    logging.getLogger("urllib3.connectionpool").warning("pool warning key=%s", KEY)
+    flush_all()
+    handlers = root.handlers
+    assert [type(h) for h in handlers] == [logging.handlers.RotatingFileHandler]
+    assert logging.getLogger("urllib3").handlers == handlers
+    assert handlers[0].maxBytes > 0 and handlers[0].backupCount > 0
+    lines = log_file.read_text(encoding="utf-8").splitlines()
+    assert [line.split(": ", 1)[1] for line in lines] == [
+        "before the tray, token ***", "after the tray, token ***", "pool warning key=***"]
+    rotate_from_now()   # twice: nothing left to replace, nothing changes
+    assert logging.getLogger("tvdesk").handlers == handlers
