@@ -175,19 +175,22 @@ def run_desktop(args: argparse.Namespace, paths: AppPaths) -> int:
     from tvdesk.core.account import resolve_account
     from tvdesk.core.token_store import TokenStore
     from tvdesk.instance_lock import InstanceLock
-    from tvdesk.ui.application import make_application
 
     request = startup_request(args)
     lock = InstanceLock(paths.config_dir)
     if not lock.acquire():
         return hand_over_to_running_instance(paths, request)
+    token_store = TokenStore()
+    token_store.take_from_environment()   # before the web engine (or anything) starts a child
+    if not args.sandbox:
+        token_store.read_ahead()   # the keyring answers while Qt's widget modules load
+    from tvdesk.ui.application import make_application
+
     if display_note:   # said only by the instance that will run without windows
         log.warning(display_note)
         print("tvdesk: " + _("no display found: running without windows; use 'tvdesk dial' "
                              "to call and 'tvdesk quit' to stop."), file=sys.stderr)
     paths.ensure()
-    token_store = TokenStore()
-    token_store.take_from_environment()   # before the web engine (or anything) starts a child
     account = resolve_account(paths, args.api_base, args.sandbox, token_store)
     messages, state = load_state(paths, account)   # no Qt application needed yet
     if state.settings.web_pages_in_app_process():

@@ -35,6 +35,7 @@ log = logging.getLogger("tvdesk.token")
 SERVICE = "tvdesk"
 USERNAME = "access-token"
 ENV_VAR = "TVDESK_TOKEN"
+KeyringAnswer = tuple[str | None, str | None]   # the token, and why there is none ("unavailable")
 # Backends that are not a system keyring: plain or trivially encoded files, nothing at all.
 INSECURE_BACKEND_MODULES = ("keyrings.alt", "keyring.backends.null", "keyring.backends.fail")
 
@@ -50,6 +51,7 @@ class TokenStore:
         self._environ = os.environ if environ is None else environ
         self.last_problem: str | None = None   # "slow" or "unavailable" after get()
         self._taken: str | None = None          # TVDESK_TOKEN, once taken out of the environment
+        self._early_read: tuple[threading.Thread, list[KeyringAnswer]] | None = None
 
     def _chosen_backend(self) -> KeyringBackend | None:
         """keyring's backend, or None when even choosing one fails (e.g. no D-Bus)."""
@@ -106,6 +108,13 @@ class TokenStore:
             self._taken = token
         self._environ.pop(ENV_VAR, None)
 
+    def read_ahead(self) -> None:
+        """Start reading the keyring on a thread now, so that the app's start-up loads Qt
+        meanwhile; the next `get(timeout)` takes that answer. Nothing to do when
+        TVDESK_TOKEN is set."""
+        if self.from_environment() is None and self._early_read is None:
+            self._early_read = self._start_reading()
+
     def get(self, timeout: float | None = None) -> str | None:
         """The token to use: TVDESK_TOKEN first, then the keyring, else None.
 
@@ -119,17 +128,23 @@ class TokenStore:
         register_secret(token)
         return token
 
-    def _read_within(self, timeout: float) -> str | None:
-        result: list[str | None] = []
-        reader = threading.Thread(target=lambda: result.append(self._read_keyring()),
+    def _start_reading(self) -> tuple[threading.Thread, list[KeyringAnswer]]:
+        result: list[KeyringAnswer] = []
+        reader = threading.Thread(target=lambda: result.append(self._ask_keyring()),
                                   name="keyring-read", daemon=True)
         reader.start()
+        return reader, result
+
+    def _read_within(self, timeout: float) -> str | None:
+        reader, result = self._early_read or self._start_reading()
+        self._early_read = None   # one answer per read: a later get() asks the keyring again
         reader.join(timeout)
-        if reader.is_alive():
+        if reader.is_alive() or not result:
             log.warning("the keyring did not answer within %.0f s", timeout)
             self.last_problem = "slow"
             return None
-        return result[0] if result else None
+        token, self.last_problem = result[0]
+        return token
 
     def source(self) -> str | None:
         if self.from_environment():
@@ -168,15 +183,20 @@ class TokenStore:
             raise KeyringUnavailableError(self.backend_name()) from None
 
     def _read_keyring(self) -> str | None:
+        token, problem = self._ask_keyring()
+        if problem is not None:
+            self.last_problem = problem
+        return token
+
+    def _ask_keyring(self) -> KeyringAnswer:
+        """(token or None, None or "unavailable"); safe on any thread: it sets nothing."""
         backend = self._backend()
         if backend is None:
-            self.last_problem = "unavailable"
-            return None
+            return None, "unavailable"
         try:
             token = backend.get_password(SERVICE, USERNAME)
         except Exception as error:  # noqa: BLE001 - backends fail in many ways (D-Bus, locked)
             # A locked or broken keyring: behave as "no token" and say so in the log.
             log.warning("keyring unavailable: %s", type(error).__name__)
-            self.last_problem = "unavailable"
-            return None
-        return token or None
+            return None, "unavailable"
+        return token or None, None

@@ -222,3 +222,47 @@ def test_the_environment_token_is_taken_out_of_the_environment(memory_keyring):
     empty = TokenStore(environ={"PATH": "/bin"})
     empty.take_from_environment()
     assert empty.get() is None
+
+
+def test_a_keyring_read_ahead_answers_the_next_get_without_waiting_again(monkeypatch,
+                                                                         memory_keyring):
+    import threading
+    import time as time_module
+
+    memory_keyring.set_password("tvdesk", "access-token", "early-token-123456")
+    reads: list[str] = []
+    real_get = memory_keyring.get_password
+
+    def slow_get(service, username):
+        reads.append(threading.current_thread().name)
+        time_module.sleep(0.5)
+        return real_get(service, username)
+
+    monkeypatch.setattr(memory_keyring, "get_password", slow_get)
+    store = TokenStore(environ={})
+    store.read_ahead()                      # start-up: the keyring is asked now...
+    time_module.sleep(0.7)                  # ...while Qt loads
+    started = time_module.monotonic()
+    assert store.get(timeout=0.3) == "early-token-123456"   # answered already: no new wait
+    assert time_module.monotonic() - started < 0.2
+    assert store.last_problem is None
+    assert reads == ["keyring-read"]        # once, off the calling thread
+    assert store.get(timeout=2) == "early-token-123456"     # a later get asks again
+    assert len(reads) == 2
+
+
+def test_a_read_ahead_keyring_that_is_unavailable_says_so(no_keyring):
+    store = TokenStore(environ={})
+    store.read_ahead()
+    assert store.get(timeout=2) is None
+    assert store.last_problem == "unavailable"
+
+
+def test_no_read_ahead_when_the_environment_has_the_token(memory_keyring, monkeypatch):
+    import threading
+
+    store = TokenStore(environ={"TVDESK_TOKEN": "env-token-123456"})
+    before = threading.active_count()
+    store.read_ahead()
+    assert threading.active_count() == before
+    assert store.get(timeout=1) == "env-token-123456"
