@@ -15,10 +15,16 @@ from pathlib import Path
 
 import pytest
 from support.desktop import compose_for_account, dial
+from support.processes import descendants
 
 from tvdesk.core.dialing import DialRequest
 from tvdesk.core.settings import Extension
-from tvdesk.phone.process_host import RemotePage, _event_from
+from tvdesk.phone.process_host import (
+    RemotePage,
+    _event_from,
+    phone_process_environment,
+    with_one_renderer,
+)
 
 pytestmark = [pytest.mark.webengine,
               pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")]
@@ -118,6 +124,58 @@ def test_a_background_phone_keeps_the_process_and_calls_through_it(qapp, qtbot, 
     app.state.settings.extensions = [Extension("4000", "Recepção"), Extension("4001", "Vendas")]
     app.state.settings_changed.emit()
     qtbot.waitUntil(lambda: not link.running, timeout=10000)
+    app.shutdown.quit()
+
+
+def renderers(pid: int) -> list[int]:
+    """Renderer processes under `pid`: Qt WebEngine's zygote forks them, and they keep the
+    zygote's command line (a zygote-typed process whose parent is a zygote)."""
+    def command(p: int) -> bytes:
+        try:
+            return Path(f"/proc/{p}/cmdline").read_bytes()
+        except OSError:
+            return b""
+
+    def parent(p: int) -> int:
+        try:
+            return int(Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            return 0
+
+    return [p for p in descendants(pid) if b"--type=renderer" in command(p)
+            or (b"--type=zygote" in command(p) and b"--type=zygote" in command(parent(p)))]
+
+
+def test_the_phone_process_pages_share_one_renderer_and_all_recover_when_it_dies(
+        qapp, qtbot, tmp_path, sandbox):
+    app = make_app(qapp, qtbot, tmp_path, sandbox, fechar_fim=False,
+                   extensions=[Extension("4000", "Recepção", tipo="hidden"),
+                               Extension("4001", "Vendas")])
+    link = app.dialer.phone_link()
+    qtbot.waitUntil(lambda: "4000" in app.dialer.background, timeout=5000)
+    phone = app.dialer.background["4000"]
+    qtbot.waitUntil(lambda: phone.connection == "connected", timeout=30000)
+    with qtbot.waitSignal(app.dialer.window_opened, timeout=20000) as opened:
+        dial(app, DialRequest(ramal="4001", number="4002"))
+    window = opened.args[0]
+    qtbot.waitUntil(lambda: window.session.state == "chamando", timeout=10000)
+    # The blank warm page, the background page and the call window: one renderer.
+    assert len(renderers(link.pid())) == 1
+    os.kill(renderers(link.pid())[0], signal.SIGKILL)
+    # Each page recovers as it would alone: the background phone reconnects by itself...
+    qtbot.waitUntil(lambda: phone.connection != "connected", timeout=10000)
+    qtbot.waitUntil(lambda: phone.connection == "connected", timeout=30000)
+    # ...and the call window stays (its banner offers a reload), its call over.
+    qtbot.waitUntil(lambda: not window.session.in_call(), timeout=10000)
+    assert app.dialer.windows.get("4001") is window and not window.lost
+    assert link.running and not app.shutdown.quitting
+    # The next call gets a renderer again, still shared with the background page.
+    with qtbot.waitSignal(app.dialer.window_closed, timeout=10000):
+        app.dialer.close_all()
+    with qtbot.waitSignal(app.dialer.window_opened, timeout=20000) as opened:
+        dial(app, DialRequest(ramal="4001", number="4003"))
+    qtbot.waitUntil(lambda: opened.args[0].session.state == "chamando", timeout=10000)
+    assert len(renderers(link.pid())) == 1
     app.shutdown.quit()
 
 
@@ -221,3 +279,11 @@ def test_intent_while_the_process_is_quitting_starts_a_fresh_one(qapp, qtbot, tm
     with qtbot.waitSignal(app.dialer.window_opened, timeout=20000):
         dial(app, DialRequest(ramal="4000", number="4001"))
     app.shutdown.quit()
+
+
+def test_one_renderer_is_added_to_the_flags_unless_the_person_set_a_limit():
+    assert with_one_renderer("") == "--renderer-process-limit=1"
+    assert with_one_renderer("--log-level=3") == "--log-level=3 --renderer-process-limit=1"
+    assert with_one_renderer("--renderer-process-limit=4 --x") == "--renderer-process-limit=4 --x"
+    env = phone_process_environment()
+    assert "--renderer-process-limit=1" in env.value("QTWEBENGINE_CHROMIUM_FLAGS").split()
