@@ -146,8 +146,42 @@ def renderers(pid: int) -> list[int]:
             or (b"--type=zygote" in command(p) and b"--type=zygote" in command(parent(p)))]
 
 
-def test_the_phone_process_pages_share_one_renderer_and_all_recover_when_it_dies(
+def another_renderer(qtbot, pid: int, old: int) -> int:
+    """Wait until `pid` has one renderer and it is not `old`; return it."""
+    found: list[int] = []
+
+    def renewed() -> bool:
+        now = renderers(pid)
+        found[:] = now
+        return len(now) == 1 and now[0] != old
+
+    qtbot.waitUntil(renewed, timeout=10000)
+    return found[0]
+
+
+def test_without_a_background_phone_calls_share_the_warm_renderer_renewed_after_each(
         qapp, qtbot, tmp_path, sandbox):
+    app = make_app(qapp, qtbot, tmp_path, sandbox, fechar_fim=False, phone_process_linger=60)
+    link = app.dialer.phone_link()
+    seen: list[int] = []
+    for number in ("4001", "4002", "4003"):
+        with qtbot.waitSignal(app.dialer.window_opened, timeout=20000) as opened:
+            dial(app, DialRequest(ramal="4000", number=number))
+        qtbot.waitUntil(lambda: opened.args[0].session.state == "chamando", timeout=10000)
+        # The warm page and the call's page: one renderer, the one that was waiting.
+        shared = renderers(link.pid())
+        assert len(shared) == 1
+        assert not seen or shared[0] == seen[-1][1]
+        with qtbot.waitSignal(app.dialer.window_closed, timeout=10000):
+            app.dialer.close_all()
+        # After the call, the warm page gets a fresh renderer: none grows call after call.
+        seen.append((shared[0], another_renderer(qtbot, link.pid(), shared[0])))
+    assert link.starts == 1
+    app.shutdown.quit()
+
+
+def test_with_a_background_phone_each_page_keeps_its_own_renderer(qapp, qtbot, tmp_path,
+                                                                   sandbox):
     app = make_app(qapp, qtbot, tmp_path, sandbox, fechar_fim=False,
                    extensions=[Extension("4000", "Recepção", tipo="hidden"),
                                Extension("4001", "Vendas")])
@@ -157,25 +191,10 @@ def test_the_phone_process_pages_share_one_renderer_and_all_recover_when_it_dies
     qtbot.waitUntil(lambda: phone.connection == "connected", timeout=30000)
     with qtbot.waitSignal(app.dialer.window_opened, timeout=20000) as opened:
         dial(app, DialRequest(ramal="4001", number="4002"))
-    window = opened.args[0]
-    qtbot.waitUntil(lambda: window.session.state == "chamando", timeout=10000)
-    # The blank warm page, the background page and the call window: one renderer.
-    assert len(renderers(link.pid())) == 1
-    os.kill(renderers(link.pid())[0], signal.SIGKILL)
-    # Each page recovers as it would alone: the background phone reconnects by itself...
-    qtbot.waitUntil(lambda: phone.connection != "connected", timeout=10000)
-    qtbot.waitUntil(lambda: phone.connection == "connected", timeout=30000)
-    # ...and the call window stays (its banner offers a reload), its call over.
-    qtbot.waitUntil(lambda: not window.session.in_call(), timeout=10000)
-    assert app.dialer.windows.get("4001") is window and not window.lost
-    assert link.running and not app.shutdown.quitting
-    # The next call gets a renderer again, still shared with the background page.
-    with qtbot.waitSignal(app.dialer.window_closed, timeout=10000):
-        app.dialer.close_all()
-    with qtbot.waitSignal(app.dialer.window_opened, timeout=20000) as opened:
-        dial(app, DialRequest(ramal="4001", number="4003"))
     qtbot.waitUntil(lambda: opened.args[0].session.state == "chamando", timeout=10000)
-    assert len(renderers(link.pid())) == 1
+    assert len(renderers(link.pid())) >= 2   # the all-day page shares with no call
+    environ = Path(f"/proc/{link.pid()}/environ").read_bytes()
+    assert b"--renderer-process-limit" not in environ
     app.shutdown.quit()
 
 
@@ -285,5 +304,9 @@ def test_one_renderer_is_added_to_the_flags_unless_the_person_set_a_limit():
     assert with_one_renderer("") == "--renderer-process-limit=1"
     assert with_one_renderer("--log-level=3") == "--log-level=3 --renderer-process-limit=1"
     assert with_one_renderer("--renderer-process-limit=4 --x") == "--renderer-process-limit=4 --x"
-    env = phone_process_environment()
-    assert "--renderer-process-limit=1" in env.value("QTWEBENGINE_CHROMIUM_FLAGS").split()
+    shared = phone_process_environment(one_renderer=True)
+    assert "--renderer-process-limit=1" in shared.value("QTWEBENGINE_CHROMIUM_FLAGS").split()
+    assert shared.value("TVDESK_PHONE_ONE_RENDERER") == "1"
+    alone = phone_process_environment(one_renderer=False)
+    assert "--renderer-process-limit" not in alone.value("QTWEBENGINE_CHROMIUM_FLAGS")
+    assert not alone.contains("TVDESK_PHONE_ONE_RENDERER")

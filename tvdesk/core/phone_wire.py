@@ -15,6 +15,10 @@ from typing import Any
 log = logging.getLogger("tvdesk.phone.wire")
 
 MAX_LINE_BYTES = 64 * 1024   # a signed URL and a page event fit many times over
+# Set in the phone process's environment when its pages share one renderer process
+# (tvdesk.phone.process_host.phone_process_environment): it then renews that renderer
+# after each call.
+ONE_RENDERER_ENV = "TVDESK_PHONE_ONE_RENDERER"
 
 # tray -> phone process
 OPEN_WINDOW = "open_window"    # id, url, ramal, shown, fechar_fim, geometry, demo

@@ -441,8 +441,11 @@ class Dialer(QObject):
         if self._link is None:
             from tvdesk.phone.process_host import PhoneProcessLink
 
-            self._link = PhoneProcessLink(lambda: self.context.settings.phone_process_linger,
-                                          self)
+            context = self.context
+            self._link = PhoneProcessLink(
+                lambda: context.settings.phone_process_linger, self,
+                # A background phone's page lives all day: then no shared renderer.
+                one_renderer=lambda: not context.settings.ramals_of_type(WebphoneType.HIDDEN))
             self._link.open_external.connect(lambda url: self.open_external(url))
         return self._link
 

@@ -30,6 +30,10 @@ from tvdesk.core import phone_wire as wire
 from tvdesk.core.i18n import apply_language
 from tvdesk.core.redact import RedactingFilter, redact
 
+# After a call's window closed, its page and then the shared renderer go; the new warm
+# page waits this long so that it starts a fresh renderer rather than join the old one.
+RENDERER_RENEW_DELAY_MS = 250
+
 log = logging.getLogger("tvdesk.phone.process")
 
 
@@ -177,6 +181,9 @@ class PhoneProcess:
         self.pages: dict[int, Any] = {}
         self._profile: Any = None
         self._spare: Any = None
+        # Pages share one renderer (the tray decided, see phone_process_environment): the
+        # warm page gets a fresh one after each call, so none keeps growing.
+        self._renew_renderer = os.environ.get(wire.ONE_RENDERER_ENV) == "1"
         self._quitting = False
         wire_.wake = self.inbox.arrived.emit
         self.inbox.arrived.emit()   # what came while Qt was starting
@@ -236,6 +243,25 @@ class PhoneProcess:
         log.info("web engine warmed up")
         self.send({"ev": wire.READY})
 
+    def _renew_spare(self) -> None:
+        """Drop the warm page, and with it (no other page left) the shared renderer; a new
+        warm page starts a fresh renderer a moment later, off any call's path."""
+        from PySide6.QtCore import QTimer
+
+        if self._spare is None or self.windows or self.pages or self._quitting:
+            return
+        old, self._spare = self._spare, None
+        old.deleteLater()
+        QTimer.singleShot(RENDERER_RENEW_DELAY_MS, self._warm_again)
+
+    def _warm_again(self) -> None:
+        from PySide6.QtWebEngineCore import QWebEnginePage
+
+        if self._spare is not None or self._quitting:
+            return
+        self._spare = QWebEnginePage(self.profile(), self.qapp)
+        self._spare.setHtml("<!doctype html><title>tvdesk</title>")
+
     def open_window(self, ident: int, message: dict[str, Any]) -> None:
         from PySide6.QtGui import QIcon
 
@@ -265,6 +291,8 @@ class PhoneProcess:
         self.windows.pop(ident, None)
         self.send({"ev": wire.WINDOW_CLOSED, "id": ident,
                    "geometry": self._geometries.pop(ident, "")})
+        if self._renew_renderer:
+            self._renew_spare()
 
     def open_page(self, ident: int, url: str, host: str) -> None:
         from PySide6.QtCore import QUrl

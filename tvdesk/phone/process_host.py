@@ -58,24 +58,27 @@ ONE_RENDERER_FLAG = "--renderer-process-limit=1"
 
 
 def with_one_renderer(flags: str) -> str:
-    """`flags` plus one renderer process for all pages, unless the person set a limit.
-
-    For the phone process, whose pages are all the one webphone site (and its blank warm
-    page): a call's page then joins the renderer already running instead of waiting for a
-    new one (about a fifth off a warm call here), and several pages cost one renderer's
-    memory. The price: a renderer crash ends them all together, and each of them
-    recovers as it does alone (the window offers a reload, a background phone reconnects).
-    """
+    """`flags` plus one renderer process for all pages, unless the person set a limit."""
     if "--renderer-process-limit" in flags:
         return flags
     return (flags + " " + ONE_RENDERER_FLAG).strip()
 
 
-def phone_process_environment() -> QProcessEnvironment:
+def phone_process_environment(one_renderer: bool = False) -> QProcessEnvironment:
+    """The child's environment. `one_renderer` (when no background phone is set up):
+    its pages share one renderer process, the one its blank warm page keeps running, so a
+    call's page starts without waiting for a new renderer (about a fifth off a warm call
+    here). After each call the child gives its warm page a fresh renderer
+    (`ONE_RENDERER_ENV`), so memory does not build up call after call in a shared one.
+    With a background phone, whose page lives all day, every page keeps its own renderer."""
     env = QProcessEnvironment.systemEnvironment()
     env.remove("TVDESK_TOKEN")   # the phone process never talks to the API
-    env.insert("QTWEBENGINE_CHROMIUM_FLAGS",
-               with_one_renderer(env.value("QTWEBENGINE_CHROMIUM_FLAGS", "")))
+    flags = env.value("QTWEBENGINE_CHROMIUM_FLAGS", "")
+    if one_renderer and "--renderer-process-limit" not in flags:
+        env.insert("QTWEBENGINE_CHROMIUM_FLAGS", with_one_renderer(flags))
+        env.insert(wire.ONE_RENDERER_ENV, "1")
+    else:
+        env.remove(wire.ONE_RENDERER_ENV)
     env.insert("TVDESK_LANGUAGE", current_language())
     if logging.getLogger("tvdesk").isEnabledFor(logging.DEBUG):
         env.insert("TVDESK_PHONE_DEBUG", "1")   # --debug: the phone process's details too
@@ -99,9 +102,11 @@ class PhoneProcessLink(QObject):
     open_external = Signal(QUrl)   # a link the person clicked in a page
 
     def __init__(self, linger: Callable[[], float], parent: QObject | None = None,
-                 command: Callable[[], list[str]] = phone_process_command) -> None:
+                 command: Callable[[], list[str]] = phone_process_command,
+                 one_renderer: Callable[[], bool] = lambda: False) -> None:
         super().__init__(parent)
         self._linger = linger
+        self._one_renderer = one_renderer   # asked at each start (see phone_process_environment)
         self._command = command
         self._process: QProcess | None = None
         self._queue: list[bytes] = []
@@ -138,7 +143,7 @@ class PhoneProcessLink(QObject):
     def _start(self) -> None:
         program, *arguments = self._command()
         process = QProcess(self)
-        process.setProcessEnvironment(phone_process_environment())
+        process.setProcessEnvironment(phone_process_environment(self._one_renderer()))
         process.readyReadStandardOutput.connect(self._read_output)
         process.readyReadStandardError.connect(self._read_errors)
         process.started.connect(self._flush)
