@@ -58,9 +58,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("tvdesk.app")
 
-# The web engine starts when the person shows they are about to call (see _wire_intents),
-# this long after the sign: the menu or window they opened paints before the GUI thread
-# spends ~0.2 s loading Qt WebEngine.
+# With the phone process off, the web engine starts in this process when the person shows
+# they are about to call (see _wire_intents), this long after the sign: the menu or window
+# they opened paints before the GUI thread spends ~0.2 s loading Qt WebEngine.
 INTENT_WARM_UP_DELAY_MS = 50
 
 
@@ -555,13 +555,21 @@ def _wire_intents(desktop: Desktop) -> None:
 def _warm_on_intent(desktop: Desktop) -> None:
     from PySide6.QtCore import QTimer
 
-    if desktop.shutdown.quitting or not desktop.state.settings.warm_engine:
+    settings = desktop.state.settings
+    if desktop.shutdown.quitting or not settings.warm_engine:
+        return
+    if settings.phone_process:
+        # Starting the phone process costs this process a few milliseconds: do it now,
+        # before the window the person asked for is built, since every millisecond it
+        # starts later is one the first call may wait.
+        desktop.dialer.warm_up()
         return
 
     def warm() -> None:
         if not desktop.shutdown.quitting and desktop.state.settings.warm_engine:
             desktop.dialer.warm_up()   # once: it does nothing when the engine is warm
 
+    # In this process the engine's ~0.2 s would hold up the menu or window just opened.
     QTimer.singleShot(INTENT_WARM_UP_DELAY_MS, warm)
 
 

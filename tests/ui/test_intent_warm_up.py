@@ -108,3 +108,19 @@ def test_with_the_setting_off_nothing_warms(qapp, qtbot, tmp_path, sandbox, inte
     qtbot.wait(app_module.INTENT_WARM_UP_DELAY_MS + 300)
     assert warmed == []
     desktop.shutdown.quit()
+
+
+def test_with_the_phone_process_the_engine_starts_before_the_window_asked_for_is_built(
+        qapp, qtbot, tmp_path, sandbox):
+    desktop = compose_for_account(qapp, qtbot, tmp_path / "home", sandbox,
+                                  default_ramal="4000", warm_engine=True, phone_process=True)
+    qtbot.wait(300)   # past the start's first turn
+    order: list[str] = []
+    desktop.dialer.warm_up = lambda: order.append("phone process started")
+    desktop.windows.built.connect(lambda _window: order.append("main window built"))
+    assert desktop.windows.window is None
+    replies = ask_later(desktop, {"command": "show"})   # a second `tvdesk` start
+    assert replies == [{"ok": True}]
+    # Synchronously, first: the phone process gets the time the window takes to build.
+    assert order == ["phone process started", "main window built"]
+    desktop.shutdown.quit()
