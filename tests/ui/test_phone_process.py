@@ -103,15 +103,21 @@ def test_intent_without_a_call_lets_the_process_go(qapp, qtbot, tmp_path, sandbo
     app.shutdown.quit()
 
 
-def test_a_background_phone_keeps_the_process_and_calls_through_it(qapp, qtbot, tmp_path,
-                                                                   sandbox):
-    app = make_app(qapp, qtbot, tmp_path, sandbox,
+def start_with_a_background_phone(qapp, qtbot, tmp_path, sandbox, **settings):
+    """The app with 4000 as a background (hidden) extension, once that phone is connected."""
+    app = make_app(qapp, qtbot, tmp_path, sandbox, **settings,
                    extensions=[Extension("4000", "Recepção", tipo="hidden"),
                                Extension("4001", "Vendas")])
     link = app.dialer.phone_link()
     qtbot.waitUntil(lambda: "4000" in app.dialer.background, timeout=5000)
     phone = app.dialer.background["4000"]
     qtbot.waitUntil(lambda: phone.connection == "connected", timeout=30000)
+    return app, link, phone
+
+
+def test_a_background_phone_keeps_the_process_and_calls_through_it(qapp, qtbot, tmp_path,
+                                                                   sandbox):
+    app, link, phone = start_with_a_background_phone(qapp, qtbot, tmp_path, sandbox)
     assert isinstance(phone.session.page, RemotePage)
     qtbot.wait(2500)                               # past the linger: a background phone stays
     assert link.running and phone.connection == "connected"
@@ -182,13 +188,8 @@ def test_without_a_background_phone_calls_share_the_warm_renderer_renewed_after_
 
 def test_with_a_background_phone_each_page_keeps_its_own_renderer(qapp, qtbot, tmp_path,
                                                                    sandbox):
-    app = make_app(qapp, qtbot, tmp_path, sandbox, fechar_fim=False,
-                   extensions=[Extension("4000", "Recepção", tipo="hidden"),
-                               Extension("4001", "Vendas")])
-    link = app.dialer.phone_link()
-    qtbot.waitUntil(lambda: "4000" in app.dialer.background, timeout=5000)
-    phone = app.dialer.background["4000"]
-    qtbot.waitUntil(lambda: phone.connection == "connected", timeout=30000)
+    app, link, phone = start_with_a_background_phone(qapp, qtbot, tmp_path, sandbox,
+                                                     fechar_fim=False)
     with qtbot.waitSignal(app.dialer.window_opened, timeout=20000) as opened:
         dial(app, DialRequest(ramal="4001", number="4002"))
     qtbot.waitUntil(lambda: opened.args[0].session.state == "chamando", timeout=10000)
