@@ -7,10 +7,8 @@ Failures print one line on stderr in the person's language and exit non-zero
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import logging
-import subprocess
 import sys
 import time
 from typing import TYPE_CHECKING, Any, TextIO
@@ -263,6 +261,8 @@ class Cli:
         if reply is not None:
             return reply
         log.info("no running instance: starting one")
+        import subprocess  # here: the desktop app imports this module at every start
+
         subprocess.Popen(self._gui_command(), stdin=subprocess.DEVNULL,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                          start_new_session=True)
@@ -299,6 +299,8 @@ class Cli:
 
     def _token_set(self) -> int:
         if sys.stdin is not None and sys.stdin.isatty():
+            import getpass
+
             token = getpass.getpass(_("Access-Token (input hidden): "))
         else:
             token = sys.stdin.readline() if sys.stdin is not None else ""

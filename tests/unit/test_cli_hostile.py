@@ -131,7 +131,6 @@ def test_url_refuses_a_hostile_webphone_address_in_one_line(run, sandbox, monkey
 
 
 def test_dial_refuses_plain_http_before_starting_an_app(run, monkeypatch, network_attempts):
-    import tvdesk.cli as cli_module
 
     started: list[object] = []
 
@@ -139,7 +138,7 @@ def test_dial_refuses_plain_http_before_starting_an_app(run, monkeypatch, networ
         started.append(args)
         raise RuntimeError("no app should be reached or started")
 
-    monkeypatch.setattr(cli_module.subprocess, "Popen", record)
+    monkeypatch.setattr("subprocess.Popen", record)
     monkeypatch.setattr("tvdesk.single_instance.send_to_running_instance", record)
     code, out, err = run("--api-base", CLEAR_TEXT_API, "dial", "4001", "--ramal", "4000",
                          "--yes")
