@@ -1,9 +1,11 @@
 """The composition root: parse the command line, then run a subcommand or the desktop app.
 
-Everything the running app is made of is built and wired here, in `build_desktop`,
-in named phases (its docstring lists them); no other module builds a controller or
-reaches for a global. Qt is imported only once a desktop start is sure, so the
-command-line subcommands never load it.
+Everything the running app is made of is built and wired here, in phases, the tray
+first: `load_state` (account, settings, history), `show_tray_first` (the tray and its
+menu), then on the event loop's next turn `finish_desktop` (the controllers and their
+wiring); `build_desktop` runs them all at once for tests. No other module builds a
+controller or reaches for a global. Qt is imported only once a desktop start is sure, so
+the command-line subcommands never load it.
 """
 
 from __future__ import annotations
@@ -157,8 +159,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_desktop(args: argparse.Namespace, paths: AppPaths) -> int:
-    """Start-up, in phases: the display, the single instance, Qt, the account, then the
-    desktop (`build_desktop`), the instance server, and the event loop."""
+    """Start-up, in phases: the display, the single instance (with the keyring read
+    ahead), the account and its state, Qt's application, the tray (the first thing
+    painted), then on the event loop's first turn the rest of the desktop and the
+    instance server."""
     from tvdesk.ui.qt_environment import XCB_PACKAGES, choose_display, prepare_qt_environment
 
     display_note, missing_library = choose_display()
