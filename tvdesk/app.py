@@ -216,28 +216,27 @@ def run_desktop(args: argparse.Namespace, paths: AppPaths) -> int:
     if first.tray is not None:
         qapp.sync()   # the dock request goes to the tray host now, not after `finish`
         log.info("tvdesk tray shown")
-    started: dict[str, Any] = {}
+    servers: list[Any] = []   # the instance socket, once `finish` has made it
 
     def finish() -> None:
         try:
-            finish_start(first)
+            finish_start()
         except Exception:   # as before the event loop: said in a sentence, the log has why
             log.exception("tvdesk failed to start")
             print("tvdesk: " + _("could not start; details are in the log: {path}",
                                  path=paths.log_file), file=sys.stderr)
             qapp.exit(ExitCode.UNEXPECTED)
 
-    def finish_start(first: TrayFirst) -> None:
+    def finish_start() -> None:
         from tvdesk.single_instance import InstanceServer
 
         rotate_from_now()
         desktop = finish_desktop(first, qapp, paths, token_store)
-        started["desktop"] = desktop
         server = InstanceServer(paths.instance_name, desktop.requests.handle, qapp)
         if not server.listen():
             log.warning("could not listen on the instance socket: later starts will not reach "
                         "this one")
-        started["server"] = server
+        servers.append(server)
         if (not args.minimized and not args.link) or desktop.tray is None:
             desktop.show_main_window()
         if request["command"] != "show":
@@ -254,8 +253,8 @@ def run_desktop(args: argparse.Namespace, paths: AppPaths) -> int:
 
     QTimer.singleShot(0, finish)
     code = qapp.exec()
-    if "server" in started:
-        started["server"].close()
+    for server in servers:
+        server.close()
     first.state.account.close()
     lock.release()
     return code

@@ -230,14 +230,11 @@ class PhoneProcess:
 
     def warm_up(self) -> None:
         """Start Chromium now (a blank page), so the first call finds it running."""
-        from PySide6.QtWebEngineCore import QWebEnginePage
-
         # Imported now, not when the first call arrives.
         import tvdesk.phone.background_host
         import tvdesk.phone.window_host  # noqa: F401
-        self._spare = QWebEnginePage(self.profile(), self.qapp)
+        self._spare = self._new_spare()
         self._spare.loadFinished.connect(self._on_warm)
-        self._spare.setHtml("<!doctype html><title>tvdesk</title>")
 
     def _on_warm(self, _ok: bool) -> None:
         log.info("web engine warmed up")
@@ -255,12 +252,16 @@ class PhoneProcess:
         QTimer.singleShot(RENDERER_RENEW_DELAY_MS, self._warm_again)
 
     def _warm_again(self) -> None:
+        if self._spare is None and not self._quitting:
+            self._spare = self._new_spare()
+
+    def _new_spare(self) -> Any:
+        """A blank page: it keeps Chromium, and a renderer, running for the next call."""
         from PySide6.QtWebEngineCore import QWebEnginePage
 
-        if self._spare is not None or self._quitting:
-            return
-        self._spare = QWebEnginePage(self.profile(), self.qapp)
-        self._spare.setHtml("<!doctype html><title>tvdesk</title>")
+        page = QWebEnginePage(self.profile(), self.qapp)
+        page.setHtml("<!doctype html><title>tvdesk</title>")
+        return page
 
     def open_window(self, ident: int, message: dict[str, Any]) -> None:
         from PySide6.QtGui import QIcon
