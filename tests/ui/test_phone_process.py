@@ -103,6 +103,34 @@ def test_intent_without_a_call_lets_the_process_go(qapp, qtbot, tmp_path, sandbo
     app.shutdown.quit()
 
 
+def audio_services(pid: int) -> list[int]:
+    """Chromium's audio service under `pid`: a utility process of its own."""
+    def command(p: int) -> bytes:
+        try:
+            return Path(f"/proc/{p}/cmdline").read_bytes()
+        except OSError:
+            return b""
+
+    return [p for p in descendants(pid) if b"audio.mojom.AudioService" in command(p)]
+
+
+def test_intent_starts_the_audio_service_before_any_call(qapp, qtbot, tmp_path, sandbox,
+                                                        monkeypatch):
+    # The first call's getUserMedia would otherwise wait for it to start. Chromium's fake
+    # device (the other tests' microphone) needs no audio service: a real backend here.
+    monkeypatch.setenv("QTWEBENGINE_CHROMIUM_FLAGS", "")
+    monkeypatch.setenv("TVDESK_FAKE_MICROPHONE", "0")
+    app = make_app(qapp, qtbot, tmp_path, sandbox, phone_process_linger=60)
+    link = app.dialer.phone_link()
+    qtbot.wait(300)
+    app.tray.menu.aboutToShow.emit()
+    qtbot.waitUntil(lambda: link.is_ready, timeout=20000)
+    qtbot.waitUntil(lambda: bool(audio_services(link.pid())), timeout=10000)
+    assert not [r for r in sandbox.requests if r.path.startswith("/webphone")]
+    assert not app.dialer.windows
+    app.shutdown.quit()
+
+
 def start_with_a_background_phone(qapp, qtbot, tmp_path, sandbox, **settings):
     """The app with 4000 as a background (hidden) extension, once that phone is connected."""
     app = make_app(qapp, qtbot, tmp_path, sandbox, **settings,

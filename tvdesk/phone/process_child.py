@@ -34,6 +34,16 @@ from tvdesk.core.redact import RedactingFilter, redact
 # page waits this long so that it starts a fresh renderer rather than join the old one.
 RENDERER_RENEW_DELAY_MS = 250
 
+# The warm page lists the media devices: that starts Chromium's audio service (a
+# utility process connecting to PulseAudio/PipeWire), which the first call's
+# getUserMedia would otherwise wait for, about 50 ms here. Listing opens no capture
+# stream and asks no permission (labels stay hidden). A local base address makes it a
+# secure context, where navigator.mediaDevices exists; the page loads nothing else.
+WARM_PAGE = ("<!doctype html><title>tvdesk</title><script>"
+             "if (navigator.mediaDevices) { navigator.mediaDevices.enumerateDevices()"
+             ".catch(function () {}); }</script>")
+WARM_PAGE_BASE = "file:///tvdesk-warm-up/"
+
 log = logging.getLogger("tvdesk.phone.process")
 
 
@@ -113,7 +123,12 @@ class UrlFetcher:
         self._lock = threading.Lock()
 
     def prepare(self) -> None:
-        import tvdesk.core.api  # noqa: F401 - loaded ahead of the first request
+        try:
+            from tvdesk.core.api import warm_up
+
+            warm_up()   # the client's one-time work, ahead of the first request
+        except Exception as error:   # noqa: BLE001 - the first request then does it
+            log.warning("the HTTP client could not warm up (%s)", type(error).__name__)
 
     def fetch(self, message: dict[str, Any]) -> None:
         threading.Thread(target=self._fetch, args=(message,), name="webphone-url",
@@ -256,11 +271,13 @@ class PhoneProcess:
             self._spare = self._new_spare()
 
     def _new_spare(self) -> Any:
-        """A blank page: it keeps Chromium, and a renderer, running for the next call."""
+        """A blank page: it keeps Chromium, and a renderer, running for the next call, and
+        has Chromium start its audio service (see WARM_PAGE)."""
+        from PySide6.QtCore import QUrl
         from PySide6.QtWebEngineCore import QWebEnginePage
 
         page = QWebEnginePage(self.profile(), self.qapp)
-        page.setHtml("<!doctype html><title>tvdesk</title>")
+        page.setHtml(WARM_PAGE, QUrl(WARM_PAGE_BASE))
         return page
 
     def open_window(self, ident: int, message: dict[str, Any]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 import time
 from urllib.parse import parse_qs, urlsplit
 
@@ -10,7 +11,13 @@ import pytest
 from support.loopback import envelope
 
 from tvdesk.core import errors
-from tvdesk.core.api import MAX_URL_LENGTH, PAGE_LIMIT, TotalVoiceClient, check_webphone_url
+from tvdesk.core.api import (
+    MAX_URL_LENGTH,
+    PAGE_LIMIT,
+    TotalVoiceClient,
+    check_webphone_url,
+    warm_up,
+)
 from tvdesk.core.settings import Extension
 
 
@@ -703,3 +710,17 @@ def test_the_client_refuses_a_webphone_on_an_unexpected_host(loopback, url):
         with pytest.raises(errors.UnsafeUrlError) as caught:
             api.webphone_url(ramal="4000")
     assert str(caught.value) == "unexpected host"
+
+
+def test_warm_up_touches_no_network_and_the_next_request_still_works(sandbox, monkeypatch):
+    # The phone process warms the client while Qt starts: no socket, no name look-up.
+    def no_network(*args, **kwargs):
+        raise AssertionError("warm_up used the network")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(socket, "create_connection", no_network)
+        patched.setattr(socket, "getaddrinfo", no_network)
+        patched.setattr(socket.socket, "connect", no_network)
+        warm_up()
+    with TotalVoiceClient(sandbox.base_url, sandbox.token) as client:
+        assert client.webphone_url(ramal="4000").startswith(sandbox.base_url + "/w3/")
