@@ -42,8 +42,10 @@ class Receiver:
         self.gone = True
 
 
-def running_link(qtbot, program: str) -> tuple[PhoneProcessLink, Receiver]:
-    link = PhoneProcessLink(lambda: 60.0, command=lambda: [sys.executable, "-c", program])
+def running_link(qapp, qtbot, program: str) -> tuple[PhoneProcessLink, Receiver]:
+    # Owned by the application (as the app's own link is, by its dialer): a QObject left to
+    # Python's garbage collector can be destroyed from another thread, mid-test, later.
+    link = PhoneProcessLink(lambda: 60.0, qapp, command=lambda: [sys.executable, "-c", program])
     receiver = Receiver()
     assert link.register(receiver) == 1   # starts the stand-in
     qtbot.waitUntil(lambda: link.pid() not in (None, 0), timeout=10000)
@@ -52,7 +54,7 @@ def running_link(qtbot, program: str) -> tuple[PhoneProcessLink, Receiver]:
 
 
 def test_a_message_is_in_the_pipe_when_send_returns(qapp, qtbot):
-    link, receiver = running_link(qtbot, ECHO)
+    link, receiver = running_link(qapp, qtbot, ECHO)
     try:
         for _ in range(20):
             link.send({"op": wire.OPEN_WINDOW, "id": 1, "url": "about:blank"})
@@ -61,10 +63,11 @@ def test_a_message_is_in_the_pipe_when_send_returns(qapp, qtbot):
         qtbot.waitUntil(lambda: len(receiver.events) == 20, timeout=10000)
     finally:
         link.stop()
+        link.deleteLater()
 
 
 def test_a_full_pipe_runs_no_handler_in_the_middle_of_a_send(qapp, qtbot):
-    link, receiver = running_link(qtbot, DEAF)
+    link, receiver = running_link(qapp, qtbot, DEAF)
     try:
         big = {"op": wire.COMMAND, "id": 1, "name": "dtmf", "fields": {"x": "0" * 4096}}
         for _ in range(64):   # far more than a pipe holds: the later sends find it full
@@ -77,4 +80,5 @@ def test_a_full_pipe_runs_no_handler_in_the_middle_of_a_send(qapp, qtbot):
         assert receiver.events   # what it said was read all the same, between sends
     finally:
         link.stop(wait_ms=500)
-    assert not link.running
+        qtbot.waitUntil(lambda: not link.running, timeout=5000)
+        link.deleteLater()

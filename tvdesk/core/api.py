@@ -295,9 +295,9 @@ def warm_up() -> None:
     the first call after a sign of intent is asked at once."""
     session = _new_session(connect_retries=0)
     try:
-        request = session.prepare_request(requests.Request(
-            "GET", "https://warm-up.invalid/webphone", params={"ramal": "4000"}))
-        session.merge_environment_settings(request.url, {}, None, None, None)
+        url = "https://warm-up.invalid/webphone"
+        session.prepare_request(requests.Request("GET", url, params={"ramal": "4000"}))
+        session.merge_environment_settings(url, {}, None, None, None)
     finally:
         session.close()
 
