@@ -103,14 +103,15 @@ def test_intent_without_a_call_lets_the_process_go(qapp, qtbot, tmp_path, sandbo
     app.shutdown.quit()
 
 
+def command(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
 def audio_services(pid: int) -> list[int]:
     """Chromium's audio service under `pid`: a utility process of its own."""
-    def command(p: int) -> bytes:
-        try:
-            return Path(f"/proc/{p}/cmdline").read_bytes()
-        except OSError:
-            return b""
-
     return [p for p in descendants(pid) if b"audio.mojom.AudioService" in command(p)]
 
 
@@ -164,12 +165,6 @@ def test_a_background_phone_keeps_the_process_and_calls_through_it(qapp, qtbot, 
 def renderers(pid: int) -> list[int]:
     """Renderer processes under `pid`: Qt WebEngine's zygote forks them, and they keep the
     zygote's command line (a zygote-typed process whose parent is a zygote)."""
-    def command(p: int) -> bytes:
-        try:
-            return Path(f"/proc/{p}/cmdline").read_bytes()
-        except OSError:
-            return b""
-
     def parent(p: int) -> int:
         try:
             return int(Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[1])

@@ -285,11 +285,13 @@ class PhoneProcessLink(QObject):
         loop's next turn."""
         process.blockSignals(True)
         try:
-            process.waitForBytesWritten(0)
+            written = process.waitForBytesWritten(0)
         finally:
             process.blockSignals(False)
-        if process.canReadLine():
-            QTimer.singleShot(0, self._read_output)
+        if written:
+            return   # nothing else happened meanwhile
+        QTimer.singleShot(0, self._read_output)
+        QTimer.singleShot(0, self._read_errors)
         if process.state() == QProcess.ProcessState.NotRunning:
             code, status = process.exitCode(), process.exitStatus()
             QTimer.singleShot(0, lambda: self._safely(self._finished, process, code, status))
