@@ -83,22 +83,45 @@ def split_link(argv: list[str],
     after it came out of the link itself (Windows splits `"%1"` on quotes a web page
     can put in a link) and could redirect the token elsewhere.
     """
-    takes_value = top_level_value_options(parser or build_parser())
+    index = first_positional(argv, parser)
+    if index is None:
+        return argv, None
+    word = argv[index]
+    if not word.lower().startswith(LINK_SCHEMES):
+        return argv, None   # a command name (or a mistake argparse will explain)
+    if index != len(argv) - 1:
+        raise LinkArgumentsError(word)
+    return argv[:index], word
+
+
+def first_positional(argv: list[str], parser: argparse.ArgumentParser | None = None) -> int | None:
+    """Where the first word that is neither an option nor an option's value is, if any."""
+    takes_value = top_level_value_options(parser or build_parser(commands=False))
     index = 0
     while index < len(argv):
         word = argv[index]
         if word in takes_value:
             index += 2
-            continue
-        if word.startswith("-"):
+        elif word.startswith("-"):
             index += 1
-            continue
-        if not word.lower().startswith(LINK_SCHEMES):
-            return argv, None   # a command name (or a mistake argparse will explain)
-        if index != len(argv) - 1:
-            raise LinkArgumentsError(word)
-        return argv[:index], word
-    return argv, None
+        else:
+            return index
+    return None
+
+
+def parser_for(argv: list[str]) -> argparse.ArgumentParser:
+    """The whole command line when `argv` names a command or asks for help; for a desktop
+    start (options and at most a link) the top-level options alone, which is all it
+    parses and builds in a fraction of the time."""
+    lean = build_parser(commands=False)
+    index = first_positional(argv, lean)
+    options = [word.split("=", 1)[0] for word in argv[:index] if word.startswith("-")]
+    # Help, and the error for an option it does not know, list the commands too.
+    known = all(option in lean._option_string_actions and option not in ("-h", "--help")
+                for option in options)   # argparse keeps no public table
+    if not known or (index is not None and not argv[index].lower().startswith(LINK_SCHEMES)):
+        return build_parser()
+    return lean
 
 
 def saved_language(argv: list[str]) -> str | None:
@@ -128,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return run()
     apply_language(saved_language(argv))   # before any text is made: --help, windows
-    parser = build_parser()
+    parser = parser_for(argv)
     try:
         argv, link = split_link(argv, parser)
     except LinkArgumentsError:

@@ -478,3 +478,36 @@ def test_an_api_message_with_escapes_is_shown_harmless(sandbox, with_token, tmp_
     assert code == 4
     assert "\x1b" not in err and "\x07" not in err and "\u202e" not in err
     assert "\\x1b[2J" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("argv", [
+    [], ["--minimized"], ["--basedir", "x", "--minimized", "--debug"], ["--sandbox"],
+    ["--api-base", "http://127.0.0.1:1", "--basedir=x"], ["--basedir", "dial"],
+])
+def test_a_desktop_start_parses_the_same_with_the_lean_parser(argv):
+    from tvdesk.app import parser_for
+
+    parser = parser_for(argv)
+    assert "COMMAND" not in parser.format_usage()   # the lean one: no commands built
+    assert parser.parse_args(argv) == build_parser().parse_args(argv)
+
+
+@pytest.mark.parametrize("argv", [
+    ["dial", "4000"], ["--basedir", "x", "url", "--ramal", "4000"], ["--help"],
+    ["--minimized", "-h"], ["--bogus"], ["--basedir", "x", "nonsense"],
+])
+def test_commands_help_and_mistakes_get_the_whole_command_line(argv):
+    from tvdesk.app import parser_for
+
+    assert parser_for(argv).format_usage() == build_parser().format_usage()
+
+
+def test_a_link_start_uses_the_lean_parser_and_keeps_the_link():
+    from tvdesk.app import parser_for, split_link
+
+    argv = ["--basedir", "x", "tel:+5511987654321"]
+    parser = parser_for(argv)
+    assert "COMMAND" not in parser.format_usage()
+    rest, link = split_link(argv, parser)
+    assert link == "tel:+5511987654321"
+    assert parser.parse_args(rest).basedir == "x"
