@@ -131,7 +131,6 @@ def test_url_refuses_a_hostile_webphone_address_in_one_line(run, sandbox, monkey
 
 
 def test_dial_refuses_plain_http_before_starting_an_app(run, monkeypatch, network_attempts):
-
     started: list[object] = []
 
     def record(*args, **kwargs):

@@ -74,8 +74,9 @@ def phone_process_environment(one_renderer: bool = False) -> QProcessEnvironment
     env = QProcessEnvironment.systemEnvironment()
     env.remove("TVDESK_TOKEN")   # the phone process never talks to the API
     flags = env.value("QTWEBENGINE_CHROMIUM_FLAGS", "")
-    if one_renderer and "--renderer-process-limit" not in flags:
-        env.insert("QTWEBENGINE_CHROMIUM_FLAGS", with_one_renderer(flags))
+    shared = with_one_renderer(flags) if one_renderer else flags
+    if shared != flags:   # not when the person set a limit of their own
+        env.insert("QTWEBENGINE_CHROMIUM_FLAGS", shared)
         env.insert(wire.ONE_RENDERER_ENV, "1")
     else:
         env.remove(wire.ONE_RENDERER_ENV)
